@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * The catalog of domain events: each type with the schema of its payload. Events announce
+ * what has already happened (after commit); listeners react (realtime fan-out, webhooks,
+ * bots) and never change whether it happened. Events that cross processes are checked
+ * against these schemas on arrival.
+ */
+export const domainEventSchemas = {
+  'user.invited': z.object({ userId: z.number(), email: z.string(), roleId: z.number() }),
+  'user.activated': z.object({ userId: z.number() }),
+  'user.role_changed': z.object({ userId: z.number(), roleId: z.number() }),
+  'user.removed': z.object({ userId: z.number() }),
+  'team.changed': z.object({ teamId: z.number() }),
+  'token.revoked': z.object({ tokenId: z.number() }),
+} as const;
+
+export type EventType = keyof typeof domainEventSchemas;
+export type DomainEvents = { [T in EventType]: z.infer<(typeof domainEventSchemas)[T]> };
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(domainEventSchemas, value);
+}
+
+export interface EventEnvelope<T extends EventType = EventType> {
+  readonly id: string;
+  readonly type: T;
+  readonly accountId: number;
+  readonly occurredAt: number;
+  /** The process that published it. */
+  readonly origin: string;
+  readonly payload: DomainEvents[T];
+}
+
+export type EventListener<T extends EventType> = (event: EventEnvelope<T>) => void | Promise<void>;
+
+export interface EventBus {
+  readonly backend: 'local' | 'redis';
+  publish<T extends EventType>(type: T, accountId: number, payload: DomainEvents[T]): Promise<void>;
+  /** Returns a function that removes the listener. */
+  subscribe<T extends EventType>(type: T, listener: EventListener<T>): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+/**
+ * The one catalog of domain errors. Each code has an HTTP status and a default message
+ * (the seeds' own wording where they give one). Services throw `DomainError(code)`;
+ * each API dialect maps a code to its envelope in exactly one place (its error mapper).
+ */
+export const errorCatalog = {
+  BAD_REQUEST: { status: 400, message: 'The request is invalid.' },
+  VALIDATION_FAILED: { status: 400, message: 'The request body is invalid.' },
+  UNAUTHORIZED: { status: 401, message: 'Invalid token. Provide the valid account token.' },
+  JWT_SIGNATURE_EXCEPTION: { status: 401, message: 'Invalid JWT token' },
+  INVALID_CREDENTIALS: { status: 401, message: 'The e-mail or password is incorrect.' },
+  SESSION_EXPIRED: { status: 401, message: 'The session has expired. Sign in again.' },
+  PERMISSION_DENIED: {
+    status: 403,
+    message: 'Your role does not allow this action.',
+  },
+  UNAUTHORIZED_FEATURE: {
+    status: 401,
+    message: 'Please reach out to support to use this feature',
+  },
+  RESOURCE_NOT_FOUND: { status: 404, message: 'Resource not found.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
+  ACCOUNT_DETAILS_NOT_FOUND: { status: 404, message: 'Account Details are Not Found!' },
+  ROLE_NOT_FOUND: { status: 404, message: 'Role not found for this account.' },
+  USER_NOT_FOUND: { status: 404, message: 'User not found in this account.' },
+  TEAM_NOT_FOUND: { status: 404, message: 'Team not found for this account.' },
+  TOKEN_NOT_FOUND: { status: 404, message: 'Token not found in this account.' },
+  INVITATION_NOT_FOUND: {
+    status: 404,
+    message: 'This invitation link is invalid or has already been used.',
+  },
+  USER_ALREADY_EXISTS: {
+    status: 409,
+    message: 'A user with this e-mail already belongs to the account.',
+  },
+  TEAM_ALREADY_EXISTS: { status: 409, message: 'A team with this name already exists.' },
+  ROLE_ALREADY_EXISTS: { status: 409, message: 'A role with this name already exists.' },
+  ROLE_IS_BUILT_IN: { status: 400, message: 'Built-in roles cannot be changed or deleted.' },
+  ROLE_IN_USE: { status: 409, message: 'The role is still given to users.' },
+  LAST_ADMIN: {
+    status: 409,
+    message: 'The account must keep at least one active admin.',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests. Slow down and retry later.' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found.' },
+  CONVERSATION_CLOSED: { status: 400, message: 'Conversation is closed.' },
+  INTERNAL_ERROR: { status: 500, message: 'Something went wrong. It has been logged.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is shutting down or not ready.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(errorCatalog, value);
+}

@@ -1,0 +1,277 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../storage/database.js';
+import type { DialectName } from '../storage/dialects/dialect.js';
+import type { JobRow } from '../storage/schema.js';
+import { withinUnit, type UnitOfWork } from '../storage/transaction.js';
+import { HandlerRegistry } from './handler-registry.js';
+import type { JobName, JobTypes } from './job-types.js';
+import {
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  describeError,
+  resolveRunAt,
+  retryDelay,
+  type EnqueueOptions,
+  type JobDefinition,
+  type JobEvents,
+  type JobQueue,
+  type QueueDepth,
+} from './queue.js';
+
+export interface SqlQueueOptions {
+  readonly db: Db;
+  readonly dialect: DialectName;
+  readonly logger: Logger;
+  readonly concurrency: number;
+  readonly pollMs: number;
+  /** How long a claimed job stays ours without a heartbeat before another worker may take it. */
+  readonly leaseMs?: number;
+  /** Completed jobs are deleted after this long (their idempotency keys with them). */
+  readonly retentionMs?: number;
+  readonly events?: JobEvents;
+}
+
+const DEFAULT_LEASE_MS = 30_000;
+const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1_000;
+const PRUNE_EVERY_MS = 10 * 60 * 1_000;
+
+/**
+ * Jobs in a table of the application database: the embedded default. Enqueueing in a
+ * unit of work is a plain INSERT in the caller's transaction. Workers claim due rows with
+ * a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time), so
+ * several processes share the table and a job whose worker died is taken again once its
+ * lease runs out.
+ */
+export class SqlJobQueue implements JobQueue {
+  readonly backend = 'sql';
+  readonly #options: SqlQueueOptions;
+  readonly #registry: HandlerRegistry;
+  readonly #workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly #active = new Map<number, Promise<void>>();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #lastPrune = 0;
+
+  constructor(options: SqlQueueOptions) {
+    this.#options = options;
+    this.#registry = new HandlerRegistry(options.events);
+  }
+
+  get #leaseMs(): number {
+    return this.#options.leaseMs ?? DEFAULT_LEASE_MS;
+  }
+
+  async enqueue<N extends JobName>(
+    name: N,
+    payload: JobTypes[N],
+    options: EnqueueOptions = {},
+    unit?: UnitOfWork,
+  ): Promise<void> {
+    const now = Date.now();
+    await withinUnit(this.#options.db, unit, async ({ db, afterCommit }) => {
+      await db
+        .insertInto('jobs')
+        .values({
+          account_id: options.accountId ?? null,
+          name,
+          payload: JSON.stringify(payload),
+          status: 'queued',
+          run_at: resolveRunAt(options, now),
+          attempts: 0,
+          max_attempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+          backoff_ms: options.backoffMs ?? DEFAULT_BACKOFF_MS,
+          idempotency_key: options.idempotencyKey ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
+        .execute();
+      afterCommit(() => this.#wake?.());
+    });
+  }
+
+  register<N extends JobName>(definition: JobDefinition<N>): void {
+    this.#registry.register(definition);
+  }
+
+  start(): Promise<void> {
+    if (this.#running) return Promise.resolve();
+    this.#running = true;
+    this.#loop = this.#pollLoop();
+    return Promise.resolve();
+  }
+
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    const drained = Promise.allSettled([...this.#active.values()]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([drained, timeout]);
+    clearTimeout(timer);
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const now = Date.now();
+    const rows = await this.#options.db
+      .selectFrom('jobs')
+      .select((eb) => [
+        'status',
+        eb.fn.countAll<number>().as('count'),
+        eb.fn.countAll<number>().filterWhere('run_at', '>', now).as('later'),
+      ])
+      .where('status', 'in', ['queued', 'running', 'dead'])
+      .groupBy('status')
+      .execute();
+    const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
+    const later = Number(rows.find((row) => row.status === 'queued')?.later ?? 0);
+    return { queued: count('queued') - later, delayed: later, running: count('running'), dead: count('dead') };
+  }
+
+  async #pollLoop(): Promise<void> {
+    while (this.#running) {
+      let claimed = 0;
+      try {
+        await this.#pruneIfDue();
+        const free = this.#options.concurrency - this.#active.size;
+        if (free > 0) {
+          const jobs = await this.#claim(free);
+          claimed = jobs.length;
+          for (const job of jobs) this.#execute(job);
+        }
+      } catch (error) {
+        this.#options.logger.error({ err: error }, 'job poll failed');
+      }
+      // Claimed a full batch: more may be due, look again at once; else sleep until woken.
+      if (claimed === 0 || this.#active.size >= this.#options.concurrency) await this.#sleep();
+    }
+  }
+
+  #sleep(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.#options.pollMs);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = () => {
+        this.#wake = undefined;
+        done();
+      };
+    });
+  }
+
+  async #claim(limit: number): Promise<JobRow[]> {
+    const now = Date.now();
+    const { db, dialect } = this.#options;
+    const due = db
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      .orderBy('run_at')
+      .limit(limit)
+      .$if(dialect === 'postgres', (query) => query.forUpdate().skipLocked());
+    return db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'running',
+        attempts: eb('attempts', '+', 1),
+        locked_by: this.#workerId,
+        locked_until: now + this.#leaseMs,
+        updated_at: now,
+      }))
+      .where('id', 'in', due)
+      .returningAll()
+      .execute();
+  }
+
+  #execute(job: JobRow): void {
+    const run = this.#runOne(job).finally(() => this.#active.delete(job.id));
+    this.#active.set(job.id, run);
+  }
+
+  async #runOne(job: JobRow): Promise<void> {
+    const { logger } = this.#options;
+    if (job.attempts > job.max_attempts) {
+      // Taken over from a worker that died on its last attempt: out of attempts.
+      await this.#finish(job, { status: 'dead', finished_at: Date.now(), last_error: job.last_error ?? 'worker stopped during the last attempt' });
+      this.#registry.failed(job.name, new Error('worker stopped during the last attempt'), false);
+      return;
+    }
+    const heartbeat = setInterval(() => void this.#extendLease(job.id), Math.floor(this.#leaseMs / 3));
+    try {
+      await this.#registry.run(job.name, JSON.parse(job.payload), {
+        id: String(job.id),
+        name: job.name,
+        attempt: job.attempts,
+        maxAttempts: job.max_attempts,
+        accountId: job.account_id,
+      });
+      clearInterval(heartbeat);
+      await this.#finish(job, { status: 'completed', finished_at: Date.now(), last_error: null });
+      this.#registry.completed(job.name);
+    } catch (error) {
+      clearInterval(heartbeat);
+      const willRetry = job.attempts < job.max_attempts;
+      const now = Date.now();
+      logger.warn({ err: error, job: job.id, name: job.name, attempt: job.attempts, willRetry }, 'job failed');
+      await this.#finish(
+        job,
+        willRetry
+          ? { status: 'queued', run_at: now + retryDelay(job.backoff_ms, job.attempts), last_error: describeError(error) }
+          : { status: 'dead', finished_at: now, last_error: describeError(error) },
+      ).catch((finishError: unknown) => logger.error({ err: finishError, job: job.id }, 'could not record job failure'));
+      this.#registry.failed(job.name, error, willRetry);
+    }
+  }
+
+  /** Writes the outcome only while the lease is still ours (another worker may have taken over). */
+  async #finish(
+    job: JobRow,
+    outcome: { status: 'completed' | 'queued' | 'dead'; run_at?: number; finished_at?: number; last_error: string | null },
+  ): Promise<void> {
+    await this.#options.db
+      .updateTable('jobs')
+      .set({ ...outcome, locked_by: null, locked_until: null, updated_at: Date.now() })
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.#workerId)
+      .execute();
+  }
+
+  async #extendLease(id: number): Promise<void> {
+    try {
+      await this.#options.db
+        .updateTable('jobs')
+        .set({ locked_until: Date.now() + this.#leaseMs })
+        .where('id', '=', id)
+        .where('locked_by', '=', this.#workerId)
+        .execute();
+    } catch (error) {
+      this.#options.logger.warn({ err: error, job: id }, 'could not extend job lease');
+    }
+  }
+
+  async #pruneIfDue(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
+    this.#lastPrune = now;
+    await this.#options.db
+      .deleteFrom('jobs')
+      .where('status', '=', 'completed')
+      .where('finished_at', '<', now - (this.#options.retentionMs ?? DEFAULT_RETENTION_MS))
+      .execute();
+  }
+}

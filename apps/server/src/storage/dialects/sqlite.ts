@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { SqliteDialect } from 'kysely';
+import type { StorageDialect } from './dialect.js';
+
+/**
+ * Pragmas for an embedded server: WAL so readers never block the writer,
+ * synchronous=NORMAL (durable across process crashes in WAL mode), foreign keys on,
+ * and a busy timeout so a second process (a `parley worker`) waits instead of failing.
+ */
+const PRAGMAS = [
+  'journal_mode = WAL',
+  'synchronous = NORMAL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+  'cache_size = -32000',
+  'temp_store = MEMORY',
+  'mmap_size = 268435456',
+] as const;
+
+export function sqliteDialect(filename: string): StorageDialect {
+  return {
+    name: 'sqlite',
+    description: `sqlite:${filename}`,
+    createKyselyDialect() {
+      if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
+      const database = new BetterSqlite3(filename);
+      for (const pragma of PRAGMAS) database.pragma(pragma);
+      return new SqliteDialect({ database });
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import type { Migration } from './ddl.js';
+import { foundation } from './0001-foundation.js';
+
+/** Every migration, in the order it runs. Append only: never edit one that has shipped. */
+export const migrations: readonly Migration[] = [foundation];
