@@ -39,5 +39,7 @@ export interface EventBus {
   publish<T extends EventType>(type: T, accountId: number, payload: DomainEvents[T]): Promise<void>;
   /** Returns a function that removes the listener. */
   subscribe<T extends EventType>(type: T, listener: EventListener<T>): () => void;
+  /** Rejects when the backend is unreachable (readiness checks). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

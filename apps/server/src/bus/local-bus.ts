@@ -27,6 +27,10 @@ export class LocalEventBus implements EventBus {
     return this.#listeners.add(type, listener);
   }
 
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.#pending]);
   }

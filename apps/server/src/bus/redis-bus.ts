@@ -63,6 +63,10 @@ export class RedisEventBus implements EventBus {
     return this.#listeners.add(type, listener);
   }
 
+  async ping(): Promise<void> {
+    await this.#publisher.ping();
+  }
+
   async close(): Promise<void> {
     this.#ready = Promise.resolve();
     await Promise.allSettled([this.#subscriber.quit(), this.#publisher.quit()]);

@@ -12,4 +12,4 @@ export interface JobTypes {
   };
 }
 
-export type JobName = keyof JobTypes & string;
+export type JobName = Extract<keyof JobTypes, string>;

@@ -70,8 +70,8 @@ export class SqlJobQueue implements JobQueue {
     unit?: UnitOfWork,
   ): Promise<void> {
     const now = Date.now();
-    await withinUnit(this.#options.db, unit, async ({ db, afterCommit }) => {
-      await db
+    await withinUnit(this.#options.db, unit, async (work) => {
+      await work.db
         .insertInto('jobs')
         .values({
           account_id: options.accountId ?? null,
@@ -88,7 +88,7 @@ export class SqlJobQueue implements JobQueue {
         })
         .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
         .execute();
-      afterCommit(() => this.#wake?.());
+      work.afterCommit(() => this.#wake?.());
     });
   }
 
@@ -131,8 +131,8 @@ export class SqlJobQueue implements JobQueue {
       .where('status', 'in', ['queued', 'running', 'dead'])
       .groupBy('status')
       .execute();
-    const count = (status: string) => Number(rows.find((row) => row.status === status)?.count ?? 0);
-    const later = Number(rows.find((row) => row.status === 'queued')?.later ?? 0);
+    const count = (status: string) => rows.find((row) => row.status === status)?.count ?? 0;
+    const later = rows.find((row) => row.status === 'queued')?.later ?? 0;
     return { queued: count('queued') - later, delayed: later, running: count('running'), dead: count('dead') };
   }
 
@@ -233,7 +233,9 @@ export class SqlJobQueue implements JobQueue {
         willRetry
           ? { status: 'queued', run_at: now + retryDelay(job.backoff_ms, job.attempts), last_error: describeError(error) }
           : { status: 'dead', finished_at: now, last_error: describeError(error) },
-      ).catch((finishError: unknown) => logger.error({ err: finishError, job: job.id }, 'could not record job failure'));
+      ).catch((finishError: unknown) => {
+        logger.error({ err: finishError, job: job.id }, 'could not record job failure');
+      });
       this.#registry.failed(job.name, error, willRetry);
     }
   }

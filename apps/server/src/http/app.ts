@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCors from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import { DomainError } from '../core/errors/domain-error.js';
+import { sha256Hex } from '../security/tokens.js';
+import type { Runtime } from '../runtime.js';
+import { registerHealthRoutes } from './health-routes.js';
+import { registerInvitationPage } from './invitation-page.js';
+import { registerNativeRoutes } from './native/index.js';
+import { registerAuthentication } from './plugins/authenticate.js';
+import { registerErrorHandling } from './plugins/error-handling.js';
+import { registerRequestMetrics } from './plugins/observability.js';
+import { registerWotnotRoutes } from './wotnot/index.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Builds the HTTP app on a runtime. It does not listen; `server.ts` does. */
+export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
+  const { config, logger, metrics } = runtime;
+  const baseLogger: FastifyBaseLogger = logger;
+  const app = Fastify({
+    loggerInstance: baseLogger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+
+  // Integrations often send `Content-Type: application/json` with an empty body (a DELETE):
+  // that is "no body", not an error. Anything else goes through Fastify's safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') done(null, undefined);
+    else parseJson(request, text, done);
+  });
+
+  registerErrorHandling(app);
+  registerRequestMetrics(app, metrics);
+  registerAuthentication(app, runtime.services);
+
+  await app.register(fastifyCors, {
+    origin: config.corsOrigins === '*' ? true : [...config.corsOrigins],
+    credentials: config.corsOrigins !== '*',
+  });
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      nameSpace: `${config.redisPrefix}:rate-limit:`,
+      ...(config.redisUrl === undefined ? {} : { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) }),
+      // Per token when there is one (so one integration cannot starve another), else per IP.
+      keyGenerator: (request) => {
+        const authorization = request.headers.authorization;
+        return authorization === undefined ? `ip:${request.ip}` : `token:${sha256Hex(authorization).slice(0, 32)}`;
+      },
+      errorResponseBuilder: () => new DomainError('RATE_LIMITED'),
+    });
+  }
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parley API',
+        version: '0.1.0',
+        description:
+          'Native API under /api/native, and the vendor-compatible dialects (WotNot under /v1 and /api/v1). See the README for each dialect\'s base path.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (pk_…) or a session access token.' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  registerHealthRoutes(app, runtime);
+  registerInvitationPage(app);
+  await app.register((scope) => registerNativeRoutes(scope, runtime), { prefix: '/api/native' });
+  await app.register((scope) => registerWotnotRoutes(scope, runtime));
+  return app;
+}

@@ -1,0 +1,48 @@
+import type { FastifyError } from 'fastify';
+import { isDomainError, DomainError } from '../../core/errors/domain-error.js';
+import { validationIssues, type ValidationIssue } from './validation-issue.js';
+
+/**
+ * Any error a request can end in, reduced to what a dialect needs to answer: a domain
+ * error, plus the validation issues when the request did not match its schema. Errors we
+ * did not foresee become INTERNAL_ERROR and are flagged for logging; their text never
+ * reaches the client.
+ */
+export interface Problem {
+  readonly error: DomainError;
+  readonly issues: readonly ValidationIssue[];
+  readonly unexpected: boolean;
+}
+
+const FASTIFY_CODES: Readonly<Record<string, DomainError['code']>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+};
+
+export function toProblem(error: unknown): Problem {
+  if (isDomainError(error)) return { error, issues: [], unexpected: false };
+  const issues = validationIssues(error);
+  if (issues !== undefined) {
+    return { error: new DomainError('BAD_REQUEST', { message: 'The request does not match the schema.' }), issues, unexpected: false };
+  }
+  if (isFastifyError(error)) {
+    const code = FASTIFY_CODES[error.code];
+    if (code !== undefined) return { error: new DomainError(code, { message: error.message }), issues: [], unexpected: false };
+    if (error.statusCode === 400 && error.name === 'SyntaxError') {
+      return { error: new DomainError('BAD_REQUEST', { message: 'The body is not valid JSON.' }), issues: [], unexpected: false };
+    }
+    if (error.statusCode === 429) return { error: new DomainError('RATE_LIMITED'), issues: [], unexpected: false };
+    if (error.statusCode === 413) return { error: new DomainError('PAYLOAD_TOO_LARGE'), issues: [], unexpected: false };
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return { error: new DomainError('BAD_REQUEST', { message: error.message }), issues: [], unexpected: false };
+    }
+  }
+  return { error: new DomainError('INTERNAL_ERROR', { cause: error }), issues: [], unexpected: true };
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string';
+}

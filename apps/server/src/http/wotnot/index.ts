@@ -1,0 +1,9 @@
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../../runtime.js';
+import { registerWotnotUserRoutes } from './users-routes.js';
+
+/** The WotNot dialect: paths exactly as WotNot's Public APIs, at the server root. */
+export function registerWotnotRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
+  registerWotnotUserRoutes(app, runtime);
+  return Promise.resolve();
+}

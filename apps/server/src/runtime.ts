@@ -1,0 +1,138 @@
+import { pino, type Logger } from 'pino';
+import { LocalEventBus } from './bus/local-bus.js';
+import { RedisEventBus } from './bus/redis-bus.js';
+import type { EventBus } from './bus/events.js';
+import type { Config } from './config/config.js';
+import { SessionsService } from './core/auth/sessions-service.js';
+import type { ServiceContext } from './core/context.js';
+import { RolesService } from './core/roles/roles-service.js';
+import { TeamsService } from './core/teams/teams-service.js';
+import { TokensService } from './core/tokens/tokens-service.js';
+import { UsersService } from './core/users/users-service.js';
+import { BullMqJobQueue } from './jobs/bullmq-queue.js';
+import type { JobQueue } from './jobs/queue.js';
+import { SqlJobQueue } from './jobs/sql-queue.js';
+import { mailSendJob } from './mail/mail-job.js';
+import { Metrics } from './metrics/metrics.js';
+import { deriveKey, SecretBox } from './security/secret-box.js';
+import { resolveSecretKey } from './security/secret-key.js';
+import { openDatabase, type Database } from './storage/database.js';
+import { migrateToLatest } from './storage/migrator.js';
+
+export interface Services {
+  readonly roles: RolesService;
+  readonly users: UsersService;
+  readonly teams: TeamsService;
+  readonly tokens: TokensService;
+  readonly sessions: SessionsService;
+}
+
+/** Everything one Parley process runs on, built once and closed once. */
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly queue: JobQueue;
+  readonly bus: EventBus;
+  readonly metrics: Metrics;
+  readonly context: ServiceContext;
+  readonly services: Services;
+  /** Whether the master secret was generated into the data directory by this start. */
+  readonly secretKeyGenerated: boolean;
+  /** Starts the job workers in this process. */
+  startWorkers(): Promise<void>;
+  /** Stops workers (letting running jobs finish), then closes the bus and the database. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly logger?: Logger;
+  /** Apply pending migrations first (default true). */
+  readonly migrate?: boolean;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: 'parley' } });
+}
+
+/** The composition root: storage, queue, bus and services, wired from configuration. */
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config);
+  const secret = resolveSecretKey(config.secretKey, config.dataDir);
+  const database = openDatabase(config.databaseUrl);
+  try {
+    if (options.migrate !== false) {
+      const { applied } = await migrateToLatest(database.db, database.dialect);
+      if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const metrics = new Metrics();
+  const queue: JobQueue =
+    config.redisUrl === undefined
+      ? new SqlJobQueue({
+          db: database.db,
+          dialect: database.dialect,
+          logger,
+          concurrency: config.jobConcurrency,
+          pollMs: config.jobPollMs,
+          events: metrics.jobEvents(),
+        })
+      : new BullMqJobQueue({
+          db: database.db,
+          dialect: database.dialect,
+          redisUrl: config.redisUrl,
+          prefix: config.redisPrefix,
+          logger,
+          concurrency: config.jobConcurrency,
+          events: metrics.jobEvents(),
+        });
+  const bus: EventBus =
+    config.redisUrl === undefined
+      ? new LocalEventBus(logger)
+      : new RedisEventBus({ url: config.redisUrl, prefix: config.redisPrefix, logger });
+  metrics.observeQueue(queue);
+
+  const context: ServiceContext = {
+    db: database.db,
+    dialect: database.dialect,
+    queue,
+    bus,
+    config,
+    secretBox: new SecretBox(secret.key),
+    sessionKey: new Uint8Array(deriveKey(secret.key, 'session-jwt')),
+    logger,
+  };
+  queue.register(mailSendJob(config.smtp, config.publicUrl));
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    database,
+    queue,
+    bus,
+    metrics,
+    context,
+    secretKeyGenerated: secret.generated,
+    services: {
+      roles: new RolesService(context),
+      users: new UsersService(context),
+      teams: new TeamsService(context),
+      tokens: new TokensService(context),
+      sessions: new SessionsService(context),
+    },
+    startWorkers: () => queue.start(),
+    close() {
+      closing ??= (async () => {
+        await queue.stop(config.shutdownTimeoutMs);
+        await queue.close();
+        await bus.close();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}
