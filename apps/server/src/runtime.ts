@@ -78,6 +78,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           logger,
           concurrency: config.jobConcurrency,
           pollMs: config.jobPollMs,
+          defaultBackoffMs: config.jobBackoffMs,
           events: metrics.jobEvents(),
         })
       : new BullMqJobQueue({
@@ -94,6 +95,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       ? new LocalEventBus(logger)
       : new RedisEventBus({ url: config.redisUrl, prefix: config.redisPrefix, logger });
   metrics.observeQueue(queue);
+  metrics.observeBus(bus);
 
   const context: ServiceContext = {
     db: database.db,

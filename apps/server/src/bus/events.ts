@@ -22,6 +22,8 @@ export function isEventType(value: string): value is EventType {
   return Object.hasOwn(domainEventSchemas, value);
 }
 
+export const eventTypes: readonly EventType[] = Object.keys(domainEventSchemas).filter(isEventType);
+
 export interface EventEnvelope<T extends EventType = EventType> {
   readonly id: string;
   readonly type: T;

@@ -54,6 +54,7 @@ const environmentSchema = z.object({
   PARLEY_SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   PARLEY_JOB_CONCURRENCY: z.coerce.number().int().positive().default(8),
   PARLEY_JOB_POLL_MS: z.coerce.number().int().positive().default(250),
+  PARLEY_JOB_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PARLEY_RUN_WORKERS: booleanFromEnv.default(true),
   PARLEY_BOOTSTRAP_EMAIL: z.email().optional(),
@@ -82,6 +83,7 @@ export interface Config {
   readonly sessionTtlSeconds: number;
   readonly jobConcurrency: number;
   readonly jobPollMs: number;
+  readonly jobBackoffMs: number;
   readonly shutdownTimeoutMs: number;
   readonly runWorkers: boolean;
   readonly bootstrap: {
@@ -129,6 +131,7 @@ export function loadConfig(env: Environment): Config {
     sessionTtlSeconds: e.PARLEY_SESSION_TTL_SECONDS,
     jobConcurrency: e.PARLEY_JOB_CONCURRENCY,
     jobPollMs: e.PARLEY_JOB_POLL_MS,
+    jobBackoffMs: e.PARLEY_JOB_BACKOFF_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     runWorkers: e.PARLEY_RUN_WORKERS,
     bootstrap: {

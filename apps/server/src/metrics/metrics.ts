@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { eventTypes, type EventBus } from '../bus/events.js';
 import type { JobEvents, JobQueue } from '../jobs/queue.js';
 
 /**
@@ -40,6 +41,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly eventsReceived = new Counter({
+    name: 'parley_events_received_total',
+    help: 'Domain events delivered to this process by the bus, by type (from any process).',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'parley_' });
   }
@@ -53,6 +61,11 @@ export class Metrics {
         if (!willRetry) this.jobsDead.inc({ name });
       },
     };
+  }
+
+  /** Counts every event the bus delivers here: shows cross-process fan-out working. */
+  observeBus(bus: EventBus): void {
+    for (const type of eventTypes) bus.subscribe(type, () => this.eventsReceived.inc({ type }));
   }
 
   /** Queue depth by state, read from the queue on every scrape (shared across processes). */
