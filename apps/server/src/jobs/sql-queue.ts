@@ -25,6 +25,8 @@ export interface SqlQueueOptions {
   readonly logger: Logger;
   readonly concurrency: number;
   readonly pollMs: number;
+  /** First retry delay for jobs that do not set their own. */
+  readonly defaultBackoffMs?: number;
   /** How long a claimed job stays ours without a heartbeat before another worker may take it. */
   readonly leaseMs?: number;
   /** Completed jobs are deleted after this long (their idempotency keys with them). */
@@ -81,7 +83,7 @@ export class SqlJobQueue implements JobQueue {
           run_at: resolveRunAt(options, now),
           attempts: 0,
           max_attempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          backoff_ms: options.backoffMs ?? DEFAULT_BACKOFF_MS,
+          backoff_ms: options.backoffMs ?? this.#options.defaultBackoffMs ?? DEFAULT_BACKOFF_MS,
           idempotency_key: options.idempotencyKey ?? null,
           created_at: now,
           updated_at: now,
