@@ -13,7 +13,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['*.js', '*.mjs', 'bench/*.mjs', 'apps/server/bin/*.js'],
+          allowDefaultProject: ['*.js', '*.mjs', '*.ts', 'bench/*.mjs', 'apps/server/bin/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },

@@ -56,7 +56,10 @@ export function createLogger(config: Config): Logger {
 }
 
 /** The composition root: storage, queue, bus and services, wired from configuration. */
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config);
   const secret = resolveSecretKey(config.secretKey, config.dataDir);
   const database = openDatabase(config.databaseUrl);
@@ -88,6 +91,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           prefix: config.redisPrefix,
           logger,
           concurrency: config.jobConcurrency,
+          defaultBackoffMs: config.jobBackoffMs,
           events: metrics.jobEvents(),
         });
   const bus: EventBus =

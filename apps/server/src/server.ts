@@ -17,18 +17,32 @@ export interface RunningServer {
  * Starts one Parley process: migrate, bootstrap the first account (printing its
  * credentials once), serve HTTP and, unless PARLEY_RUN_WORKERS=false, run the job workers.
  */
-export async function startServer(config: Config, print: (text: string) => void = console.log): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  print: (text: string) => void = console.log,
+): Promise<RunningServer> {
   const runtime = await createRuntime(config);
   try {
     const created = await bootstrapFirstAccount(runtime.database.db, config);
     if (created !== undefined) print(describeBootstrap(created, config.publicUrl));
     if (runtime.secretKeyGenerated) {
-      runtime.logger.warn({ dataDir: config.dataDir }, 'generated a new master secret in the data directory: back it up with the database');
+      runtime.logger.warn(
+        { dataDir: config.dataDir },
+        'generated a new master secret in the data directory: back it up with the database',
+      );
     }
     const app = await buildApp(runtime);
     const address = await app.listen({ port: config.port, host: config.host });
     if (config.runWorkers) await runtime.startWorkers();
-    runtime.logger.info({ address, database: runtime.database.description, queue: runtime.queue.backend, bus: runtime.bus.backend }, 'Parley is listening');
+    runtime.logger.info(
+      {
+        address,
+        database: runtime.database.description,
+        queue: runtime.queue.backend,
+        bus: runtime.bus.backend,
+      },
+      'Parley is listening',
+    );
     let stopping: Promise<void> | undefined;
     return {
       runtime,
@@ -57,7 +71,11 @@ export async function startWorker(config: Config): Promise<Runtime> {
 }
 
 /** Stops gracefully on SIGINT/SIGTERM; a second signal, or the timeout, forces the exit. */
-export function stopOnSignals(stop: () => Promise<void>, timeoutMs: number, log: (message: string) => void): void {
+export function stopOnSignals(
+  stop: () => Promise<void>,
+  timeoutMs: number,
+  log: (message: string) => void,
+): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);

@@ -71,7 +71,9 @@ describe.each(REDIS_URLS)('RedisEventBus on %s', (url) => {
     await Promise.all(buses.splice(0).map((bus) => bus.close()));
   });
 
-  async function openBus(prefix: string): Promise<{ bus: RedisEventBus; received: EventEnvelope<'token.revoked'>[] }> {
+  async function openBus(
+    prefix: string,
+  ): Promise<{ bus: RedisEventBus; received: EventEnvelope<'token.revoked'>[] }> {
     const bus = new RedisEventBus({ url, prefix, logger: testLogger() });
     buses.push(bus);
     const received: EventEnvelope<'token.revoked'>[] = [];
@@ -89,14 +91,26 @@ describe.each(REDIS_URLS)('RedisEventBus on %s', (url) => {
     const other = await openBus(uniqueRedisPrefix('bus'));
 
     await a.bus.publish('token.revoked', 9, { tokenId: 77 });
-    await waitFor(() => a.received.length === 1 && b.received.length === 1, 3_000, 'both buses to receive');
-    expect(b.received[0]).toMatchObject({ type: 'token.revoked', accountId: 9, payload: { tokenId: 77 } });
+    await waitFor(
+      () => a.received.length === 1 && b.received.length === 1,
+      3_000,
+      'both buses to receive',
+    );
+    expect(b.received[0]).toMatchObject({
+      type: 'token.revoked',
+      accountId: 9,
+      payload: { tokenId: 77 },
+    });
     expect(b.received[0]?.id).toBe(a.received[0]?.id);
 
     // Pub/sub keeps order per subscriber: once the other prefix sees its own later event,
     // an event leaked from the first prefix would already have arrived before it.
     await other.bus.publish('token.revoked', 9, { tokenId: 78 });
-    await waitFor(() => other.received.length > 0, 3_000, 'the other prefix to receive its own event');
+    await waitFor(
+      () => other.received.length > 0,
+      3_000,
+      'the other prefix to receive its own event',
+    );
     expect(other.received.map((event) => event.payload.tokenId)).toEqual([78]);
     expect(a.received).toHaveLength(1);
   });

@@ -31,7 +31,10 @@ export class ListenerSet {
         try {
           await listener(event);
         } catch (error) {
-          this.logger.error({ err: error, event: event.type, eventId: event.id }, 'event listener failed');
+          this.logger.error(
+            { err: error, event: event.type, eventId: event.id },
+            'event listener failed',
+          );
         }
       }),
     );

@@ -15,8 +15,19 @@ export class LocalEventBus implements EventBus {
     this.#origin = origin;
   }
 
-  publish<T extends EventType>(type: T, accountId: number, payload: DomainEvents[T]): Promise<void> {
-    const event = { id: randomUUID(), type, accountId, occurredAt: Date.now(), origin: this.#origin, payload };
+  publish<T extends EventType>(
+    type: T,
+    accountId: number,
+    payload: DomainEvents[T],
+  ): Promise<void> {
+    const event = {
+      id: randomUUID(),
+      type,
+      accountId,
+      occurredAt: Date.now(),
+      origin: this.#origin,
+      payload,
+    };
     const delivery = Promise.resolve().then(() => this.#listeners.dispatch(event));
     this.#pending.add(delivery);
     void delivery.finally(() => this.#pending.delete(delivery));

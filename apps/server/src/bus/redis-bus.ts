@@ -54,8 +54,19 @@ export class RedisEventBus implements EventBus {
     return this.#ready;
   }
 
-  async publish<T extends EventType>(type: T, accountId: number, payload: DomainEvents[T]): Promise<void> {
-    const event: EventEnvelope<T> = { id: randomUUID(), type, accountId, occurredAt: Date.now(), origin: this.#origin, payload };
+  async publish<T extends EventType>(
+    type: T,
+    accountId: number,
+    payload: DomainEvents[T],
+  ): Promise<void> {
+    const event: EventEnvelope<T> = {
+      id: randomUUID(),
+      type,
+      accountId,
+      occurredAt: Date.now(),
+      origin: this.#origin,
+      payload,
+    };
     await this.#publisher.publish(this.#channel, JSON.stringify(event));
   }
 
@@ -75,7 +86,9 @@ export class RedisEventBus implements EventBus {
   async #receive(message: string): Promise<void> {
     const envelope = envelopeSchema.safeParse(safeJson(message));
     const type = envelope.success ? envelope.data.type : '';
-    const payload = isEventType(type) ? domainEventSchemas[type].safeParse(envelope.data?.payload) : undefined;
+    const payload = isEventType(type)
+      ? domainEventSchemas[type].safeParse(envelope.data?.payload)
+      : undefined;
     if (!envelope.success || payload?.success !== true || !isEventType(type)) {
       this.#logger.warn({ channel: this.#channel }, 'ignored a malformed bus message');
       return;

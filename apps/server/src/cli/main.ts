@@ -32,12 +32,24 @@ async function main(argv: readonly string[]): Promise<void> {
   switch (command) {
     case 'start': {
       const server = await startServer(config);
-      stopOnSignals(() => server.stop(), config.shutdownTimeoutMs, (message) => server.runtime.logger.info(message));
+      stopOnSignals(
+        () => server.stop(),
+        config.shutdownTimeoutMs,
+        (message) => {
+          server.runtime.logger.info(message);
+        },
+      );
       return;
     }
     case 'worker': {
       const runtime = await startWorker(config);
-      stopOnSignals(() => runtime.close(), config.shutdownTimeoutMs, (message) => runtime.logger.info(message));
+      stopOnSignals(
+        () => runtime.close(),
+        config.shutdownTimeoutMs,
+        (message) => {
+          runtime.logger.info(message);
+        },
+      );
       return;
     }
     case 'migrate':
@@ -55,21 +67,40 @@ async function migrate(config: Config): Promise<void> {
   const database = openDatabase(config.databaseUrl);
   try {
     const { applied } = await migrateToLatest(database.db, database.dialect);
-    console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
+    console.log(
+      applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`,
+    );
   } finally {
     await database.close();
   }
 }
 
 async function createAccountCommand(config: Config, args: readonly string[]): Promise<void> {
-  const { values } = parseArgs({ args: [...args], options: { name: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } } });
-  if (values.name === undefined || values.email === undefined) throw new UsageError('create-account needs --name and --email.');
+  const { values } = parseArgs({
+    args: [...args],
+    options: { name: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' } },
+  });
+  if (values.name === undefined || values.email === undefined)
+    throw new UsageError('create-account needs --name and --email.');
   const { name, email, password } = values;
   const database = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database.db, database.dialect);
-    const created = await database.db.transaction().execute((trx) => createAccount(trx, { name, adminEmail: email, adminPassword: password }));
-    console.log(JSON.stringify({ account_id: created.account.id, admin_email: created.admin.email, admin_password: created.adminPassword, account_token: created.accountToken }, null, 2));
+    const created = await database.db
+      .transaction()
+      .execute((trx) => createAccount(trx, { name, adminEmail: email, adminPassword: password }));
+    console.log(
+      JSON.stringify(
+        {
+          account_id: created.account.id,
+          admin_email: created.admin.email,
+          admin_password: created.adminPassword,
+          account_token: created.accountToken,
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await database.close();
   }
@@ -78,24 +109,47 @@ async function createAccountCommand(config: Config, args: readonly string[]): Pr
 async function createTokenCommand(config: Config, args: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...args],
-    options: { account: { type: 'string' }, kind: { type: 'string', default: 'account' }, user: { type: 'string' }, name: { type: 'string', default: 'CLI token' } },
+    options: {
+      account: { type: 'string' },
+      kind: { type: 'string', default: 'account' },
+      user: { type: 'string' },
+      name: { type: 'string', default: 'CLI token' },
+    },
   });
   const accountId = Number(values.account);
   const kind = values.kind;
-  if (!Number.isInteger(accountId) || accountId <= 0) throw new UsageError('create-token needs --account <id>.');
-  if (kind !== 'account' && kind !== 'user' && kind !== 'app') throw new UsageError('--kind is account, user or app.');
+  if (!Number.isInteger(accountId) || accountId <= 0)
+    throw new UsageError('create-token needs --account <id>.');
+  if (kind !== 'account' && kind !== 'user' && kind !== 'app')
+    throw new UsageError('--kind is account, user or app.');
   const database = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database.db, database.dialect);
-    const account = await database.db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+    const account = await database.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', accountId)
+      .executeTakeFirst();
     if (account === undefined) throw new UsageError(`No account ${accountId}.`);
     const userId = values.user === undefined ? null : Number(values.user);
     if (kind !== 'account') {
-      const user = userId === null ? undefined : await new UsersRepository(database.db, accountId).findById(userId);
-      if (user === undefined) throw new UsageError(`A ${kind} token needs --user <id> of a user in account ${accountId}.`);
+      const user =
+        userId === null
+          ? undefined
+          : await new UsersRepository(database.db, accountId).findById(userId);
+      if (user === undefined)
+        throw new UsageError(
+          `A ${kind} token needs --user <id> of a user in account ${accountId}.`,
+        );
     }
     const issued = await issueToken(database.db, accountId, { kind, name: values.name, userId });
-    console.log(JSON.stringify({ id: issued.row.id, kind, account_id: accountId, token: issued.secret }, null, 2));
+    console.log(
+      JSON.stringify(
+        { id: issued.row.id, kind, account_id: accountId, token: issued.secret },
+        null,
+        2,
+      ),
+    );
   } finally {
     await database.close();
   }

@@ -39,7 +39,10 @@ describe('configuration', () => {
     [{ PORT: 'eighty' }, /^Invalid configuration: PORT /],
     [{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL must start with sqlite:/],
     [{ REDIS_URL: 'http://x' }, /^Invalid configuration: REDIS_URL must start with redis:\/\//],
-    [{ PARLEY_SECRET_KEY: 'short' }, /^Invalid configuration: PARLEY_SECRET_KEY must be at least 32 characters/],
+    [
+      { PARLEY_SECRET_KEY: 'short' },
+      /^Invalid configuration: PARLEY_SECRET_KEY must be at least 32 characters/,
+    ],
     [{ LOG_LEVEL: 'loud' }, /^Invalid configuration: LOG_LEVEL /],
     [{ PARLEY_BOOTSTRAP_EMAIL: 'nope' }, /^Invalid configuration: PARLEY_BOOTSTRAP_EMAIL /],
   ])('refuses %o with one line naming the variable', (env, message) => {
@@ -47,6 +50,9 @@ describe('configuration', () => {
   });
 
   it('treats an empty variable as unset, as .env files write it', () => {
-    expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({ port: 3000, redisUrl: undefined });
+    expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({
+      port: 3000,
+      redisUrl: undefined,
+    });
   });
 });

@@ -4,7 +4,11 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { DomainError } from '../core/errors/domain-error.js';
 import { sha256Hex } from '../security/tokens.js';
@@ -47,7 +51,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') done(null, undefined);
-    else parseJson(request, text, done);
+    else void parseJson(request, text, done);
   });
 
   registerErrorHandling(app);
@@ -64,11 +68,17 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
       nameSpace: `${config.redisPrefix}:rate-limit:`,
-      ...(config.redisUrl === undefined ? {} : { redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }) }),
+      ...(config.redisUrl === undefined
+        ? {}
+        : {
+            redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }),
+          }),
       // Per token when there is one (so one integration cannot starve another), else per IP.
       keyGenerator: (request) => {
         const authorization = request.headers.authorization;
-        return authorization === undefined ? `ip:${request.ip}` : `token:${sha256Hex(authorization).slice(0, 32)}`;
+        return authorization === undefined
+          ? `ip:${request.ip}`
+          : `token:${sha256Hex(authorization).slice(0, 32)}`;
       },
       errorResponseBuilder: () => new DomainError('RATE_LIMITED'),
     });
@@ -81,10 +91,16 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
         title: 'Parley API',
         version: '0.1.0',
         description:
-          'Native API under /api/native, and the vendor-compatible dialects (WotNot under /v1 and /api/v1). See the README for each dialect\'s base path.',
+          "Native API under /api/native, and the vendor-compatible dialects (WotNot under /v1 and /api/v1). See the README for each dialect's base path.",
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (pk_…) or a session access token.' } },
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API token (pk_…) or a session access token.',
+          },
+        },
       },
       security: [{ bearer: [] }],
     },

@@ -14,7 +14,11 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): vo
 
   api.get('/healthz', {
     config: OPS,
-    schema: { tags: ['operations'], summary: 'The process is up', response: { 200: z.object({ status: z.literal('ok') }) } },
+    schema: {
+      tags: ['operations'],
+      summary: 'The process is up',
+      response: { 200: z.object({ status: z.literal('ok') }) },
+    },
     handler: () => ({ status: 'ok' as const }),
   });
 
@@ -33,17 +37,22 @@ export function registerHealthRoutes(app: FastifyInstance, runtime: Runtime): vo
       const checks: Record<string, 'ok' | 'failing'> = {
         database: await probe(() => sql`select 1`.execute(runtime.database.db)),
       };
-      if (runtime.config.redisUrl !== undefined) checks.redis = await probe(() => runtime.bus.ping());
+      if (runtime.config.redisUrl !== undefined)
+        checks.redis = await probe(() => runtime.bus.ping());
       const ok = Object.values(checks).every((value) => value === 'ok');
       if (ok) return { status: 'ok' as const, checks };
       return reply.status(503).send({ status: 'failing' as const, checks });
     },
   });
 
-  app.get('/metrics', { config: OPS, schema: { tags: ['operations'], summary: 'Prometheus metrics' } }, async (_request, reply) => {
-    const body = await runtime.metrics.registry.metrics();
-    return reply.type(runtime.metrics.registry.contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    { config: OPS, schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    async (_request, reply) => {
+      const body = await runtime.metrics.registry.metrics();
+      return reply.type(runtime.metrics.registry.contentType).send(body);
+    },
+  );
 
   app.get('/openapi.json', { config: OPS, schema: { hide: true } }, () => app.swagger());
 }
@@ -53,7 +62,12 @@ async function probe(check: () => Promise<unknown>): Promise<'ok' | 'failing'> {
   try {
     await Promise.race([
       check(),
-      new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS))),
+      new Promise(
+        (_resolve, reject) =>
+          (timer = setTimeout(() => {
+            reject(new Error('timeout'));
+          }, READINESS_TIMEOUT_MS)),
+      ),
     ]);
     return 'ok';
   } catch {

@@ -6,8 +6,17 @@ import { PUBLIC } from './route-config.js';
  * a plain form that posts to the native API. The web app replaces it in a later issue.
  */
 export function registerInvitationPage(app: FastifyInstance): void {
-  app.get('/create-your-account', { config: { auth: PUBLIC }, schema: { hide: true } }, (_request, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'").send(PAGE),
+  app.get(
+    '/create-your-account',
+    { config: { auth: PUBLIC }, schema: { hide: true } },
+    (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header(
+          'content-security-policy',
+          "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+        )
+        .send(PAGE),
   );
 }
 

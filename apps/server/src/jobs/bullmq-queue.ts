@@ -28,6 +28,8 @@ export interface BullMqQueueOptions {
   readonly logger: Logger;
   readonly concurrency: number;
   readonly events?: JobEvents;
+  /** First retry delay for jobs that do not set their own (as SqlQueueOptions). */
+  readonly defaultBackoffMs?: number;
   /** Run the outbox relay from construction on (default true), without waiting for start(). */
   readonly relay?: boolean;
   readonly relayPollMs?: number;
@@ -99,7 +101,7 @@ export class BullMqJobQueue implements JobQueue {
           payload: JSON.stringify(payload),
           run_at: resolveRunAt(options, now),
           max_attempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          backoff_ms: options.backoffMs ?? DEFAULT_BACKOFF_MS,
+          backoff_ms: options.backoffMs ?? this.#options.defaultBackoffMs ?? DEFAULT_BACKOFF_MS,
           idempotency_key: options.idempotencyKey ?? null,
           created_at: now,
         })
@@ -126,7 +128,9 @@ export class BullMqJobQueue implements JobQueue {
       prefix,
       concurrency,
       lockDuration: this.#options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
-      ...(this.#options.stalledIntervalMs === undefined ? {} : { stalledInterval: this.#options.stalledIntervalMs }),
+      ...(this.#options.stalledIntervalMs === undefined
+        ? {}
+        : { stalledInterval: this.#options.stalledIntervalMs }),
     });
     worker.on('completed', (job) => {
       this.#registry.completed(job.name);
@@ -160,7 +164,11 @@ export class BullMqJobQueue implements JobQueue {
     const closed = worker.close().then(() => false);
     const gaveUp = await Promise.race([closed, timedOut]);
     clearTimeout(timer);
-    if (gaveUp) this.#options.logger.warn({ timeoutMs }, 'jobs still running at shutdown; they will be re-run');
+    if (gaveUp)
+      this.#options.logger.warn(
+        { timeoutMs },
+        'jobs still running at shutdown; they will be re-run',
+      );
   }
 
   async close(): Promise<void> {

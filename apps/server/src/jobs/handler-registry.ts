@@ -14,7 +14,8 @@ export class HandlerRegistry {
   constructor(private readonly events: JobEvents = {}) {}
 
   register<N extends JobName>(definition: JobDefinition<N>): void {
-    if (this.#runners.has(definition.name)) throw new Error(`Job ${definition.name} is registered twice`);
+    if (this.#runners.has(definition.name))
+      throw new Error(`Job ${definition.name} is registered twice`);
     this.#runners.set(definition.name, (rawPayload, context) =>
       definition.handle(definition.payload.parse(rawPayload), context),
     );

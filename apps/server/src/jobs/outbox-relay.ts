@@ -137,7 +137,10 @@ export class OutboxRelay {
         moved = await this.relayBatch();
       } catch (error) {
         failed = true;
-        this.#options.logger.error({ err: error }, 'outbox relay failed; the rows stay and are retried');
+        this.#options.logger.error(
+          { err: error },
+          'outbox relay failed; the rows stay and are retried',
+        );
       }
       // A full batch means more may be waiting: go again at once. After a failure always
       // back off, so a Redis outage does not turn every commit into a hot retry.

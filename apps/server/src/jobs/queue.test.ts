@@ -1,12 +1,13 @@
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Insertable } from 'kysely';
+import type { Database } from '../storage/database.js';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import type { JobsTable } from '../storage/schema.js';
 import { inTransaction } from '../storage/transaction.js';
 import { testLogger } from '../testing/logger.js';
 import {
+  deleteRedisKeys,
   createTestDatabase,
   DIALECTS,
   testRedisUrl,
@@ -28,7 +29,12 @@ const recordPayload = z.object({ value: z.string(), failTimes: z.number().int().
 
 type Backend =
   | { readonly name: string; readonly kind: 'sql'; readonly dialect: DialectName }
-  | { readonly name: string; readonly kind: 'bullmq'; readonly dialect: DialectName; readonly redisUrl: string };
+  | {
+      readonly name: string;
+      readonly kind: 'bullmq';
+      readonly dialect: DialectName;
+      readonly redisUrl: string;
+    };
 
 const redisUrl = testRedisUrl();
 /** Every configured backend; one that is not configured is simply absent. */
@@ -36,7 +42,12 @@ const BACKENDS: readonly Backend[] = [
   ...DIALECTS.map((dialect): Backend => ({ name: `sql on ${dialect}`, kind: 'sql', dialect })),
   ...(redisUrl === undefined
     ? []
-    : DIALECTS.map((dialect): Backend => ({ name: `bullmq with ${dialect}`, kind: 'bullmq', dialect, redisUrl }))),
+    : DIALECTS.map((dialect): Backend => ({
+        name: `bullmq with ${dialect}`,
+        kind: 'bullmq',
+        dialect,
+        redisUrl,
+      }))),
 ];
 
 interface Run {
@@ -74,9 +85,12 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
     await testDb.drop();
   });
 
-  /** A queue on its own connection (like another process), recording every attempt. */
-  function openQueue(instance = 'a', options: { concurrency?: number; handlerMs?: number } = {}) {
-    const database = testDb.open();
+  /** A queue (on its own connection unless given one), recording every attempt. */
+  function openQueue(
+    instance = 'a',
+    options: { concurrency?: number; handlerMs?: number; database?: Database } = {},
+  ) {
+    const database = options.database ?? testDb.open();
     const common = {
       db: database.db,
       dialect: backend.dialect,
@@ -84,7 +98,8 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
       concurrency: options.concurrency ?? 4,
       events: {
         onCompleted: (name: string) => completions.push(name),
-        onFailed: (name: string, _error: unknown, willRetry: boolean) => failures.push({ name, willRetry }),
+        onFailed: (name: string, _error: unknown, willRetry: boolean) =>
+          failures.push({ name, willRetry }),
       },
     };
     const queue: JobQueue =
@@ -98,12 +113,13 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
         const { attempt, accountId } = context;
         runs.push({ value: payload.value, instance, attempt, accountId, at: Date.now() });
         if (options.handlerMs !== undefined) await sleep(options.handlerMs);
-        if (attempt <= (payload.failTimes ?? 0)) throw new Error(`planned failure on attempt ${attempt}`);
+        if (attempt <= (payload.failTimes ?? 0))
+          throw new Error(`planned failure on attempt ${attempt}`);
       },
     });
     cleanups.push(async () => {
       await queue.close();
-      await database.close();
+      if (options.database === undefined) await database.close();
     });
     return { queue, database };
   }
@@ -138,7 +154,11 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
     const { queue } = openQueue();
     await queue.start();
     const backoffMs = 100;
-    await queue.enqueue('test.record', { value: 'doomed', failTimes: 99 }, { maxAttempts: 4, backoffMs });
+    await queue.enqueue(
+      'test.record',
+      { value: 'doomed', failTimes: 99 },
+      { maxAttempts: 4, backoffMs },
+    );
     await waitFor(() => failures.length === 4, 5_000, 'four failed attempts');
     expect(runs.map((run) => run.attempt)).toEqual([1, 2, 3, 4]);
     const gaps = runs.slice(1).map((run, index) => run.at - (runs[index]?.at ?? 0));
@@ -187,9 +207,16 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
 
   it('shares one database between two queue instances: every job runs exactly once', async () => {
     const a = openQueue('a', { concurrency: 2, handlerMs: 25 });
-    const b = openQueue('b', { concurrency: 2, handlerMs: 25 });
+    // On SQLite the instances share a connection: two better-sqlite3 connections in one
+    // thread deadlock (one blocks the thread in busy_timeout while the other holds a
+    // write transaction across an await). Separate processes do not have that problem.
+    const shared = backend.dialect === 'sqlite' ? a.database : undefined;
+    const b = openQueue('b', { concurrency: 2, handlerMs: 25, database: shared });
     await Promise.all([a.queue.start(), b.queue.start()]);
-    const expected = Array.from({ length: 20 }, (_, index) => `job-${String(index).padStart(2, '0')}`);
+    const expected = Array.from(
+      { length: 20 },
+      (_, index) => `job-${String(index).padStart(2, '0')}`,
+    );
     for (const [index, value] of expected.entries()) {
       await (index % 2 === 0 ? a : b).queue.enqueue('test.record', { value });
     }
@@ -209,7 +236,11 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
       const { queue, database } = openQueue();
       const now = Date.now();
       // What a worker leaves behind mid-job: status running, first attempt counted, a lease.
-      const claimedRow = (value: string, lockedBy: string, lockedUntil: number): Insertable<JobsTable> => ({
+      const claimedRow = (
+        value: string,
+        lockedBy: string,
+        lockedUntil: number,
+      ): Insertable<JobsTable> => ({
         account_id: null,
         name: 'test.record',
         payload: JSON.stringify({ value }),
@@ -225,7 +256,10 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
       });
       await database.db
         .insertInto('jobs')
-        .values([claimedRow('orphan', 'dead-worker', now - 1), claimedRow('leased', 'live-worker', now + 60_000)])
+        .values([
+          claimedRow('orphan', 'dead-worker', now - 1),
+          claimedRow('leased', 'live-worker', now + 60_000),
+        ])
         .execute();
       await queue.start();
       await waitFor(() => completions.length === 1, 5_000, 'the orphaned job');
@@ -236,17 +270,3 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
     });
   }
 });
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
-}

@@ -25,7 +25,10 @@ export interface JobContext {
   readonly accountId: number | null;
 }
 
-export type JobHandler<N extends JobName> = (payload: JobTypes[N], context: JobContext) => Promise<void>;
+export type JobHandler<N extends JobName> = (
+  payload: JobTypes[N],
+  context: JobContext,
+) => Promise<void>;
 
 /**
  * A job kind: its name, the schema its stored payload is checked against before the
@@ -60,7 +63,12 @@ export interface JobEvents {
  */
 export interface JobQueue {
   readonly backend: 'sql' | 'bullmq';
-  enqueue<N extends JobName>(name: N, payload: JobTypes[N], options?: EnqueueOptions, unit?: UnitOfWork): Promise<void>;
+  enqueue<N extends JobName>(
+    name: N,
+    payload: JobTypes[N],
+    options?: EnqueueOptions,
+    unit?: UnitOfWork,
+  ): Promise<void>;
   register<N extends JobName>(definition: JobDefinition<N>): void;
   /** Starts executing jobs in this process. */
   start(): Promise<void>;

@@ -135,7 +135,12 @@ export class SqlJobQueue implements JobQueue {
       .execute();
     const count = (status: string) => rows.find((row) => row.status === status)?.count ?? 0;
     const later = rows.find((row) => row.status === 'queued')?.later ?? 0;
-    return { queued: count('queued') - later, delayed: later, running: count('running'), dead: count('dead') };
+    return {
+      queued: count('queued') - later,
+      delayed: later,
+      running: count('running'),
+      dead: count('dead'),
+    };
   }
 
   async #pollLoop(): Promise<void> {
@@ -201,7 +206,11 @@ export class SqlJobQueue implements JobQueue {
   }
 
   #execute(job: JobRow): void {
-    const run = this.#runOne(job).finally(() => this.#active.delete(job.id));
+    const run = this.#runOne(job)
+      .catch((error: unknown) => {
+        this.#options.logger.error({ err: error, job: job.id }, 'job bookkeeping failed');
+      })
+      .finally(() => this.#active.delete(job.id));
     this.#active.set(job.id, run);
   }
 
@@ -209,11 +218,18 @@ export class SqlJobQueue implements JobQueue {
     const { logger } = this.#options;
     if (job.attempts > job.max_attempts) {
       // Taken over from a worker that died on its last attempt: out of attempts.
-      await this.#finish(job, { status: 'dead', finished_at: Date.now(), last_error: job.last_error ?? 'worker stopped during the last attempt' });
+      await this.#finish(job, {
+        status: 'dead',
+        finished_at: Date.now(),
+        last_error: job.last_error ?? 'worker stopped during the last attempt',
+      });
       this.#registry.failed(job.name, new Error('worker stopped during the last attempt'), false);
       return;
     }
-    const heartbeat = setInterval(() => void this.#extendLease(job.id), Math.floor(this.#leaseMs / 3));
+    const heartbeat = setInterval(
+      () => void this.#extendLease(job.id),
+      Math.floor(this.#leaseMs / 3),
+    );
     try {
       await this.#registry.run(job.name, JSON.parse(job.payload), {
         id: String(job.id),
@@ -229,11 +245,18 @@ export class SqlJobQueue implements JobQueue {
       clearInterval(heartbeat);
       const willRetry = job.attempts < job.max_attempts;
       const now = Date.now();
-      logger.warn({ err: error, job: job.id, name: job.name, attempt: job.attempts, willRetry }, 'job failed');
+      logger.warn(
+        { err: error, job: job.id, name: job.name, attempt: job.attempts, willRetry },
+        'job failed',
+      );
       await this.#finish(
         job,
         willRetry
-          ? { status: 'queued', run_at: now + retryDelay(job.backoff_ms, job.attempts), last_error: describeError(error) }
+          ? {
+              status: 'queued',
+              run_at: now + retryDelay(job.backoff_ms, job.attempts),
+              last_error: describeError(error),
+            }
           : { status: 'dead', finished_at: now, last_error: describeError(error) },
       ).catch((finishError: unknown) => {
         logger.error({ err: finishError, job: job.id }, 'could not record job failure');
@@ -245,7 +268,12 @@ export class SqlJobQueue implements JobQueue {
   /** Writes the outcome only while the lease is still ours (another worker may have taken over). */
   async #finish(
     job: JobRow,
-    outcome: { status: 'completed' | 'queued' | 'dead'; run_at?: number; finished_at?: number; last_error: string | null },
+    outcome: {
+      status: 'completed' | 'queued' | 'dead';
+      run_at?: number;
+      finished_at?: number;
+      last_error: string | null;
+    },
   ): Promise<void> {
     await this.#options.db
       .updateTable('jobs')

@@ -13,7 +13,10 @@ const mailPayload = z.object({
  * `mail.send`: one e-mail through the configured SMTP server. The message id is derived
  * from the job id, so an SMTP server that saw a retry can recognise the duplicate.
  */
-export function mailSendJob(smtp: { url: string | undefined; from: string }, publicUrl: string): JobDefinition<'mail.send'> {
+export function mailSendJob(
+  smtp: { url: string | undefined; from: string },
+  publicUrl: string,
+): JobDefinition<'mail.send'> {
   const transport = smtp.url === undefined ? undefined : nodemailer.createTransport(smtp.url);
   const host = new URL(publicUrl).hostname;
   return {

@@ -55,7 +55,9 @@ export class Metrics {
   /** Hooks for a queue's handler registry. */
   jobEvents(): JobEvents {
     return {
-      onCompleted: (name) => this.jobsCompleted.inc({ name }),
+      onCompleted: (name) => {
+        this.jobsCompleted.inc({ name });
+      },
       onFailed: (name, _error, willRetry) => {
         this.jobsFailed.inc({ name, will_retry: String(willRetry) });
         if (!willRetry) this.jobsDead.inc({ name });
@@ -65,7 +67,10 @@ export class Metrics {
 
   /** Counts every event the bus delivers here: shows cross-process fan-out working. */
   observeBus(bus: EventBus): void {
-    for (const type of eventTypes) bus.subscribe(type, () => this.eventsReceived.inc({ type }));
+    for (const type of eventTypes)
+      bus.subscribe(type, () => {
+        this.eventsReceived.inc({ type });
+      });
   }
 
   /** Queue depth by state, read from the queue on every scrape (shared across processes). */
@@ -77,7 +82,10 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         const depth = await queue.depth();
-        for (const [state, count] of Object.entries(depth)) this.set({ state }, count);
+        this.set({ state: 'queued' }, depth.queued);
+        this.set({ state: 'delayed' }, depth.delayed);
+        this.set({ state: 'running' }, depth.running);
+        this.set({ state: 'dead' }, depth.dead);
       },
     });
   }

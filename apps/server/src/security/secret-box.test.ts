@@ -17,7 +17,12 @@ describe('secrets at rest', () => {
   it('refuses tampered text and a wrong key instead of returning garbage', () => {
     const sealed = box.seal('secret');
     const parts = sealed.split('.');
-    const flipped = [parts[0], parts[1], parts[2], Buffer.from('garbage!').toString('base64url')].join('.');
+    const flipped = [
+      parts[0],
+      parts[1],
+      parts[2],
+      Buffer.from('garbage!').toString('base64url'),
+    ].join('.');
     expect(() => box.open(flipped)).toThrow();
     expect(() => new SecretBox('another-master-secret-of-32-characters!').open(sealed)).toThrow();
   });
@@ -30,6 +35,8 @@ describe('secrets at rest', () => {
   });
 
   it('stores tokens as SHA-256', () => {
-    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 });

@@ -9,7 +9,10 @@ export const SECRET_KEY_FILE = 'secret.key';
  * owner-only permissions on first start. Losing it makes stored channel secrets unreadable,
  * so the README tells operators to back it up with the database.
  */
-export function resolveSecretKey(configured: string | undefined, dataDir: string): { key: string; generated: boolean } {
+export function resolveSecretKey(
+  configured: string | undefined,
+  dataDir: string,
+): { key: string; generated: boolean } {
   if (configured !== undefined) return { key: configured, generated: false };
   const file = path.join(dataDir, SECRET_KEY_FILE);
   if (fs.existsSync(file)) return { key: fs.readFileSync(file, 'utf8').trim(), generated: false };

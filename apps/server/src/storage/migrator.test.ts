@@ -38,9 +38,15 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
     };
     await expect(migrateToLatest(database.db, database.dialect, [broken])).rejects.toThrow();
     expect(await tableExists('half_done')).toBe(false);
-    const ghosts = await database.db.selectFrom('accounts').select('id').where('name', '=', 'ghost').execute();
+    const ghosts = await database.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('name', '=', 'ghost')
+      .execute();
     expect(ghosts).toEqual([]);
-    const recorded = await sql<{ name: string }>`select name from parley_migrations where name = '9999-broken'`.execute(database.db);
+    const recorded = await sql<{
+      name: string;
+    }>`select name from parley_migrations where name = '9999-broken'`.execute(database.db);
     expect(recorded.rows).toEqual([]);
   });
 });

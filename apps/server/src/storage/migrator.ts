@@ -33,8 +33,13 @@ export async function migrateToLatest(
   const applied: string[] = [];
   for (const migration of migrations) {
     const ran = await db.transaction().execute(async (trx) => {
-      if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`.execute(trx);
-      const done = await sql<{ name: string }>`select name from ${sql.table(MIGRATIONS_TABLE)} where name = ${migration.name}`.execute(trx);
+      if (dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`.execute(trx);
+      const done = await sql<{
+        name: string;
+      }>`select name from ${sql.table(MIGRATIONS_TABLE)} where name = ${migration.name}`.execute(
+        trx,
+      );
       if (done.rows.length > 0) return false;
       await migration.up({
         schema: trx.schema,
@@ -43,7 +48,9 @@ export async function migrateToLatest(
           await query.execute(trx);
         },
       });
-      await sql`insert into ${sql.table(MIGRATIONS_TABLE)} (name, applied_at) values (${migration.name}, ${Date.now()})`.execute(trx);
+      await sql`insert into ${sql.table(MIGRATIONS_TABLE)} (name, applied_at) values (${migration.name}, ${Date.now()})`.execute(
+        trx,
+      );
       return true;
     });
     if (ran) applied.push(migration.name);

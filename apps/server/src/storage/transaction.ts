@@ -12,9 +12,9 @@ export interface UnitOfWork {
 
 export async function inTransaction<T>(db: Db, work: (unit: UnitOfWork) => Promise<T>): Promise<T> {
   const callbacks: (() => void)[] = [];
-  const result = await db.transaction().execute((trx) =>
-    work({ db: trx, afterCommit: (callback) => callbacks.push(callback) }),
-  );
+  const result = await db
+    .transaction()
+    .execute((trx) => work({ db: trx, afterCommit: (callback) => callbacks.push(callback) }));
   for (const callback of callbacks) callback();
   return result;
 }

@@ -21,7 +21,9 @@ export async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -33,7 +35,14 @@ export async function freePort(): Promise<number> {
 export async function startParleyProcess(env: Record<string, string>): Promise<ParleyProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [BIN, 'start'], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', PARLEY_RATE_LIMIT_PER_MINUTE: '0', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      PARLEY_RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -41,12 +50,20 @@ export async function startParleyProcess(env: Record<string, string>): Promise<P
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      resolve(code);
+    }),
+  );
   try {
     await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`parley exited with ${child.exitCode}: ${stderr}`);
-        return fetch(`${url}/healthz`).then((response) => response.ok, () => false);
+        if (child.exitCode !== null)
+          throw new Error(`parley exited with ${child.exitCode}: ${stderr}`);
+        return fetch(`${url}/healthz`).then(
+          (response) => response.ok,
+          () => false,
+        );
       },
       20_000,
       'parley to answer /healthz',
@@ -60,7 +77,8 @@ export async function startParleyProcess(env: Record<string, string>): Promise<P
     child,
     output: () => stdout,
     kill(signal) {
-      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+      if (child.exitCode !== null || child.signalCode !== null)
+        return Promise.resolve(child.exitCode);
       child.kill(signal);
       return exited;
     },
@@ -68,12 +86,17 @@ export async function startParleyProcess(env: Record<string, string>): Promise<P
 }
 
 /** Reads one sample of a Prometheus metric from /metrics text (0 when absent). */
-export function metricValue(metrics: string, name: string, labels: Record<string, string> = {}): number {
+export function metricValue(
+  metrics: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
   let total = 0;
   for (const line of metrics.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (wanted.every((label) => line.includes(label))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (wanted.every((label) => line.includes(label)))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
 }

@@ -49,7 +49,12 @@ export async function createTestApp(dialect: DialectName, env: Environment = {})
     database,
     first,
     createAccount: (name) =>
-      runtime.database.db.transaction().execute((trx) => createAccount(trx, { name, adminEmail: `admin@${name.toLowerCase().replace(/\W/g, '')}.test` })),
+      runtime.database.db.transaction().execute((trx) =>
+        createAccount(trx, {
+          name,
+          adminEmail: `admin@${name.toLowerCase().replace(/\W/g, '')}.test`,
+        }),
+      ),
     async close() {
       await app.close();
       await runtime.close();

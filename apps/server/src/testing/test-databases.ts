@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import { openDatabase, type Database } from '../storage/database.js';
@@ -15,11 +16,16 @@ import { migrateToLatest } from '../storage/migrator.js';
 export const DIALECTS: readonly DialectName[] = enabledDialects();
 
 function enabledDialects(): DialectName[] {
-  if (process.env.PARLEY_TEST_POSTGRES_URL !== undefined && process.env.PARLEY_TEST_POSTGRES_URL !== '') {
+  if (
+    process.env.PARLEY_TEST_POSTGRES_URL !== undefined &&
+    process.env.PARLEY_TEST_POSTGRES_URL !== ''
+  ) {
     return ['sqlite', 'postgres'];
   }
   if (process.env.CI === 'true') {
-    throw new Error('CI=true but PARLEY_TEST_POSTGRES_URL is not set: the PostgreSQL suites cannot run.');
+    throw new Error(
+      'CI=true but PARLEY_TEST_POSTGRES_URL is not set: the PostgreSQL suites cannot run.',
+    );
   }
   return ['sqlite'];
 }
@@ -77,7 +83,8 @@ function createSqliteFile(): TestDatabase {
 
 async function createPostgresDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.PARLEY_TEST_POSTGRES_URL ?? '';
-  const name = `parley_test_${randomBytes(6).toString('hex')}`;
+  // CI prefixes names with its run id so it can drop whatever a crashed test left behind.
+  const name = `${process.env.PARLEY_TEST_DB_PREFIX ?? 'parley_test'}_${randomBytes(6).toString('hex')}`;
   await withAdminClient(adminUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -85,16 +92,37 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     dialect: 'postgres',
     open: () => openDatabase(url.toString()),
-    drop: () => withAdminClient(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      withAdminClient(adminUrl, (client) =>
+        client.query(`drop database if exists ${name} with (force)`),
+      ).then(() => undefined),
   };
 }
 
-async function withAdminClient<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+async function withAdminClient<T>(
+  adminUrl: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+/** Deletes every Redis key under a test's prefix. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
   }
 }

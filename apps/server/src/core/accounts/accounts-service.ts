@@ -47,6 +47,10 @@ export async function createAccount(db: Db, input: NewAccount): Promise<CreatedA
     invitationKeyHash: null,
     invitationExpiresAt: null,
   });
-  const token = await issueToken(db, account.id, { kind: 'account', name: 'Account token', secret: input.accountToken });
+  const token = await issueToken(db, account.id, {
+    kind: 'account',
+    name: 'Account token',
+    secret: input.accountToken,
+  });
   return { account, admin, adminPassword, accountToken: token.secret };
 }

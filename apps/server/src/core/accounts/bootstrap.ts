@@ -7,7 +7,10 @@ import { createAccount, type CreatedAccount } from './accounts-service.js';
  * key 1) is the guard: when several processes start together on one PostgreSQL, only the
  * one whose insert wins creates the account; the others see it already done.
  */
-export async function bootstrapFirstAccount(db: Db, config: Config): Promise<CreatedAccount | undefined> {
+export async function bootstrapFirstAccount(
+  db: Db,
+  config: Config,
+): Promise<CreatedAccount | undefined> {
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('installation')

@@ -18,5 +18,9 @@ export interface Principal {
 
 export function can(principal: Principal, permission: Permission): boolean {
   if (!isGranted(principal.configuration, permission)) return false;
-  return principal.scopes === null || principal.scopes.includes('*') || principal.scopes.includes(permission);
+  return (
+    principal.scopes === null ||
+    principal.scopes.includes('*') ||
+    principal.scopes.includes(permission)
+  );
 }

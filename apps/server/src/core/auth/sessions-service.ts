@@ -35,7 +35,9 @@ export class SessionsService {
       .$if(accountId !== undefined, (query) => query.where('account_id', '=', accountId ?? 0))
       .execute();
     if (candidates.length > 1) {
-      throw new DomainError('BAD_REQUEST', { message: 'This e-mail belongs to several accounts: give account_id.' });
+      throw new DomainError('BAD_REQUEST', {
+        message: 'This e-mail belongs to several accounts: give account_id.',
+      });
     }
     const user = candidates[0];
     // Verify against a dummy hash when the user is unknown so timing does not reveal it.
@@ -51,7 +53,7 @@ export class SessionsService {
       .selectAll()
       .where('refresh_hash', '=', sha256Hex(refreshToken))
       .executeTakeFirst();
-    if (session === undefined || session.revoked_at !== null || session.expires_at <= Date.now()) {
+    if (session?.revoked_at !== null || session.expires_at <= Date.now()) {
       throw new DomainError('SESSION_EXPIRED');
     }
     const revoked = await db
@@ -70,7 +72,10 @@ export class SessionsService {
     let subject: string | undefined;
     let account: unknown;
     try {
-      const { payload } = await jwtVerify(accessToken, this.context.sessionKey, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(accessToken, this.context.sessionKey, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      });
       subject = payload.sub;
       account = payload.acc;
     } catch {

@@ -83,7 +83,12 @@ export function parseStoredConfiguration(json: string): RoleConfiguration {
 }
 
 function deepMerge(base: unknown, overlay: unknown): unknown {
-  if (typeof base !== 'object' || base === null || typeof overlay !== 'object' || overlay === null) {
+  if (
+    typeof base !== 'object' ||
+    base === null ||
+    typeof overlay !== 'object' ||
+    overlay === null
+  ) {
     return typeof overlay === typeof base ? overlay : base;
   }
   return Object.fromEntries(

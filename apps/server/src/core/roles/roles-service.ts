@@ -25,7 +25,9 @@ export class RolesService {
   async list(accountId: number, page: Page): Promise<{ roles: RoleWithUsers[]; total: number }> {
     const roles = new RolesRepository(this.context.db, accountId);
     const [rows, total] = await Promise.all([roles.list(page), roles.count()]);
-    const users = await new UsersRepository(this.context.db, accountId).listByRoles(rows.map((row) => row.id));
+    const users = await new UsersRepository(this.context.db, accountId).listByRoles(
+      rows.map((row) => row.id),
+    );
     return {
       total,
       roles: rows.map((role) => ({

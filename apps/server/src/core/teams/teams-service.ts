@@ -23,7 +23,9 @@ export class TeamsService {
   async list(accountId: number): Promise<TeamWithMembers[]> {
     const teams = new TeamsRepository(this.context.db, accountId);
     const rows = await teams.list();
-    return Promise.all(rows.map(async (team) => ({ team, memberIds: await teams.memberIds(team.id) })));
+    return Promise.all(
+      rows.map(async (team) => ({ team, memberIds: await teams.memberIds(team.id) })),
+    );
   }
 
   async get(accountId: number, teamId: number): Promise<TeamWithMembers> {
@@ -36,7 +38,8 @@ export class TeamsService {
   async create(accountId: number, input: TeamInput): Promise<TeamWithMembers> {
     const created = await inTransaction(this.context.db, async (unit) => {
       const teams = new TeamsRepository(unit.db, accountId);
-      if ((await teams.findByName(input.name)) !== undefined) throw new DomainError('TEAM_ALREADY_EXISTS');
+      if ((await teams.findByName(input.name)) !== undefined)
+        throw new DomainError('TEAM_ALREADY_EXISTS');
       const team = await teams.insert({ name: input.name, description: input.description ?? '' });
       const memberIds = await this.#checkedMembers(unit.db, accountId, input.memberIds ?? []);
       await teams.replaceMembers(team.id, memberIds);
@@ -46,17 +49,28 @@ export class TeamsService {
     return created;
   }
 
-  async update(accountId: number, teamId: number, input: Partial<TeamInput>): Promise<TeamWithMembers> {
+  async update(
+    accountId: number,
+    teamId: number,
+    input: Partial<TeamInput>,
+  ): Promise<TeamWithMembers> {
     await inTransaction(this.context.db, async (unit) => {
       const teams = new TeamsRepository(unit.db, accountId);
       const team = await teams.findById(teamId);
       if (team === undefined) throw new DomainError('TEAM_NOT_FOUND');
-      if (input.name !== undefined && input.name !== team.name && (await teams.findByName(input.name)) !== undefined) {
+      if (
+        input.name !== undefined &&
+        input.name !== team.name &&
+        (await teams.findByName(input.name)) !== undefined
+      ) {
         throw new DomainError('TEAM_ALREADY_EXISTS');
       }
       await teams.update(teamId, { name: input.name, description: input.description });
       if (input.memberIds !== undefined) {
-        await teams.replaceMembers(teamId, await this.#checkedMembers(unit.db, accountId, input.memberIds));
+        await teams.replaceMembers(
+          teamId,
+          await this.#checkedMembers(unit.db, accountId, input.memberIds),
+        );
       }
     });
     await this.context.bus.publish('team.changed', accountId, { teamId });
@@ -64,12 +78,17 @@ export class TeamsService {
   }
 
   async remove(accountId: number, teamId: number): Promise<void> {
-    if (!(await new TeamsRepository(this.context.db, accountId).delete(teamId))) throw new DomainError('TEAM_NOT_FOUND');
+    if (!(await new TeamsRepository(this.context.db, accountId).delete(teamId)))
+      throw new DomainError('TEAM_NOT_FOUND');
     await this.context.bus.publish('team.changed', accountId, { teamId });
   }
 
   /** Every member must be a user of this account; anything else is USER_NOT_FOUND. */
-  async #checkedMembers(db: ServiceContext['db'], accountId: number, ids: readonly number[]): Promise<number[]> {
+  async #checkedMembers(
+    db: ServiceContext['db'],
+    accountId: number,
+    ids: readonly number[],
+  ): Promise<number[]> {
     const unique = [...new Set(ids)];
     const users = new UsersRepository(db, accountId);
     for (const id of unique) {

@@ -48,7 +48,10 @@ export class TokensService {
 
   async create(accountId: number, token: NewToken): Promise<IssuedToken> {
     if (token.kind !== 'account') {
-      const user = token.userId == null ? undefined : await new UsersRepository(this.context.db, accountId).findById(token.userId);
+      const user =
+        token.userId == null
+          ? undefined
+          : await new UsersRepository(this.context.db, accountId).findById(token.userId);
       if (user === undefined) throw new DomainError('USER_NOT_FOUND');
       if (token.kind === 'app' && user.kind !== 'app') {
         throw new DomainError('BAD_REQUEST', { message: 'App tokens belong to app users.' });
@@ -75,14 +78,25 @@ export class TokensService {
     const { db } = this.context;
     const token = await findTokenByHash(db, sha256Hex(secret));
     const now = Date.now();
-    if (token === undefined || token.revoked_at !== null) return undefined;
+    if (token?.revoked_at !== null) return undefined;
     if (token.expires_at !== null && token.expires_at <= now) return undefined;
     const scopes = token.scopes === null ? null : parseScopes(token.scopes);
     if (token.last_used_at === null || now - token.last_used_at > LAST_USED_RESOLUTION_MS) {
-      await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', token.id).execute();
+      await db
+        .updateTable('api_tokens')
+        .set({ last_used_at: now })
+        .where('id', '=', token.id)
+        .execute();
     }
     if (token.kind === 'account') {
-      return { kind: 'account_token', accountId: token.account_id, userId: null, tokenId: token.id, configuration: uniformConfiguration(true), scopes };
+      return {
+        kind: 'account_token',
+        accountId: token.account_id,
+        userId: null,
+        tokenId: token.id,
+        configuration: uniformConfiguration(true),
+        scopes,
+      };
     }
     if (token.user_id === null) return undefined;
     const user = await new UsersRepository(db, token.account_id).findById(token.user_id);
@@ -102,5 +116,7 @@ export class TokensService {
 
 function parseScopes(json: string): string[] {
   const value: unknown = JSON.parse(json);
-  return Array.isArray(value) ? value.filter((scope): scope is string => typeof scope === 'string') : [];
+  return Array.isArray(value)
+    ? value.filter((scope): scope is string => typeof scope === 'string')
+    : [];
 }

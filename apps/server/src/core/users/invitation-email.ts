@@ -1,6 +1,10 @@
 import type { JobTypes } from '../../jobs/job-types.js';
 
-export function invitationEmail(to: string, link: string, publicUrl: string): JobTypes['mail.send'] {
+export function invitationEmail(
+  to: string,
+  link: string,
+  publicUrl: string,
+): JobTypes['mail.send'] {
   const text = [
     'You have been invited to join a Parley workspace.',
     '',
@@ -13,5 +17,9 @@ export function invitationEmail(to: string, link: string, publicUrl: string): Jo
 }
 
 function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }

@@ -56,7 +56,8 @@ export class UsersService {
       const role = await new RolesRepository(unit.db, accountId).findById(invitation.roleId);
       if (role === undefined) throw new DomainError('ROLE_NOT_FOUND');
       const existing = await users.findByEmail(email);
-      if (existing !== undefined && existing.status !== 'invited') throw new DomainError('USER_ALREADY_EXISTS');
+      if (existing !== undefined && existing.status !== 'invited')
+        throw new DomainError('USER_ALREADY_EXISTS');
       const fields = {
         first_name: invitation.firstName ?? existing?.first_name ?? null,
         last_name: invitation.lastName ?? existing?.last_name ?? null,
@@ -82,9 +83,20 @@ export class UsersService {
         row = { ...existing, ...fields };
       }
       if (sendEmail) {
-        await this.context.queue.enqueue('mail.send', invitationEmail(email, link, config.publicUrl), { accountId, idempotencyKey: `invite:${sha256Hex(key)}` }, unit);
+        await this.context.queue.enqueue(
+          'mail.send',
+          invitationEmail(email, link, config.publicUrl),
+          { accountId, idempotencyKey: `invite:${sha256Hex(key)}` },
+          unit,
+        );
       }
-      this.#publishAfterCommit(unit, () => this.context.bus.publish('user.invited', accountId, { userId: row.id, email, roleId: role.id }));
+      this.#publishAfterCommit(unit, () =>
+        this.context.bus.publish('user.invited', accountId, {
+          userId: row.id,
+          email,
+          roleId: role.id,
+        }),
+      );
       return row;
     });
     return { user, invitationLink: link, emailQueued: sendEmail };
@@ -99,7 +111,9 @@ export class UsersService {
       if (role === undefined) throw new DomainError('ROLE_NOT_FOUND');
       await users.update(userId, { role_id: roleId });
       await this.#assertAnAdminRemains(unit, accountId, user);
-      this.#publishAfterCommit(unit, () => this.context.bus.publish('user.role_changed', accountId, { userId, roleId }));
+      this.#publishAfterCommit(unit, () =>
+        this.context.bus.publish('user.role_changed', accountId, { userId, roleId }),
+      );
     });
   }
 
@@ -110,19 +124,25 @@ export class UsersService {
       if (user === undefined) throw new DomainError('USER_NOT_FOUND');
       await users.delete(userId);
       await this.#assertAnAdminRemains(unit, accountId, user);
-      this.#publishAfterCommit(unit, () => this.context.bus.publish('user.removed', accountId, { userId }));
+      this.#publishAfterCommit(unit, () =>
+        this.context.bus.publish('user.removed', accountId, { userId }),
+      );
     });
   }
 
   /** Redeems an invitation link: sets the password and activates the user. */
-  async acceptInvitation(key: string, password: string, names: { firstName?: string; lastName?: string } = {}): Promise<UserRow> {
+  async acceptInvitation(
+    key: string,
+    password: string,
+    names: { firstName?: string; lastName?: string } = {},
+  ): Promise<UserRow> {
     const { db } = this.context;
     const invited = await db
       .selectFrom('users')
       .selectAll()
       .where('invitation_key_hash', '=', sha256Hex(key))
       .executeTakeFirst();
-    if (invited === undefined || invited.status !== 'invited' || (invited.invitation_expires_at ?? 0) < Date.now()) {
+    if (invited?.status !== 'invited' || (invited.invitation_expires_at ?? 0) < Date.now()) {
       throw new DomainError('INVITATION_NOT_FOUND');
     }
     const changes = {
@@ -143,17 +163,25 @@ export class UsersService {
    * were an active user able to manage teammates and no such user is left, the change
    * is refused (and rolled back), so nobody locks the account out of its own settings.
    */
-  async #assertAnAdminRemains(unit: UnitOfWork, accountId: number, changed: UserRow): Promise<void> {
+  async #assertAnAdminRemains(
+    unit: UnitOfWork,
+    accountId: number,
+    changed: UserRow,
+  ): Promise<void> {
     if (changed.status !== 'active') return;
     const managerRoles = await teammateManagerRoleIds(new RolesRepository(unit.db, accountId));
     if (!managerRoles.includes(changed.role_id)) return;
-    const remaining = await new UsersRepository(unit.db, accountId).countActiveWithRoles(managerRoles);
+    const remaining = await new UsersRepository(unit.db, accountId).countActiveWithRoles(
+      managerRoles,
+    );
     if (remaining === 0) throw new DomainError('LAST_ADMIN');
   }
 
   #publishAfterCommit(unit: UnitOfWork, publish: () => Promise<void>): void {
     unit.afterCommit(() => {
-      publish().catch((error: unknown) => this.context.logger.error({ err: error }, 'could not publish event'));
+      publish().catch((error: unknown) => {
+        this.context.logger.error({ err: error }, 'could not publish event');
+      });
     });
   }
 }
@@ -161,5 +189,9 @@ export class UsersService {
 /** Ids of the account's roles that may manage teammates. */
 export async function teammateManagerRoleIds(roles: RolesRepository): Promise<number[]> {
   const all = await roles.list({ limit: 1_000, offset: 0 });
-  return all.filter((role) => isGranted(parseStoredConfiguration(role.configuration), 'account_settings.teammates')).map((role) => role.id);
+  return all
+    .filter((role) =>
+      isGranted(parseStoredConfiguration(role.configuration), 'account_settings.teammates'),
+    )
+    .map((role) => role.id);
 }

@@ -13,7 +13,9 @@ export const nativeErrors: ErrorDialect = {
         error: {
           code: error.code,
           message: error.message,
-          ...(issues.length > 0 ? { issues: issues.map(({ path, message }) => ({ path, message })) } : {}),
+          ...(issues.length > 0
+            ? { issues: issues.map(({ path, message }) => ({ path, message })) }
+            : {}),
           ...(Object.keys(error.details).length > 0 ? { details: error.details } : {}),
           request_id: requestId,
         },

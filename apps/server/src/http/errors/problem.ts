@@ -26,21 +26,44 @@ export function toProblem(error: unknown): Problem {
   if (isDomainError(error)) return { error, issues: [], unexpected: false };
   const issues = validationIssues(error);
   if (issues !== undefined) {
-    return { error: new DomainError('BAD_REQUEST', { message: 'The request does not match the schema.' }), issues, unexpected: false };
+    return {
+      error: new DomainError('BAD_REQUEST', { message: 'The request does not match the schema.' }),
+      issues,
+      unexpected: false,
+    };
   }
   if (isFastifyError(error)) {
     const code = FASTIFY_CODES[error.code];
-    if (code !== undefined) return { error: new DomainError(code, { message: error.message }), issues: [], unexpected: false };
+    if (code !== undefined)
+      return {
+        error: new DomainError(code, { message: error.message }),
+        issues: [],
+        unexpected: false,
+      };
     if (error.statusCode === 400 && error.name === 'SyntaxError') {
-      return { error: new DomainError('BAD_REQUEST', { message: 'The body is not valid JSON.' }), issues: [], unexpected: false };
+      return {
+        error: new DomainError('BAD_REQUEST', { message: 'The body is not valid JSON.' }),
+        issues: [],
+        unexpected: false,
+      };
     }
-    if (error.statusCode === 429) return { error: new DomainError('RATE_LIMITED'), issues: [], unexpected: false };
-    if (error.statusCode === 413) return { error: new DomainError('PAYLOAD_TOO_LARGE'), issues: [], unexpected: false };
+    if (error.statusCode === 429)
+      return { error: new DomainError('RATE_LIMITED'), issues: [], unexpected: false };
+    if (error.statusCode === 413)
+      return { error: new DomainError('PAYLOAD_TOO_LARGE'), issues: [], unexpected: false };
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      return { error: new DomainError('BAD_REQUEST', { message: error.message }), issues: [], unexpected: false };
+      return {
+        error: new DomainError('BAD_REQUEST', { message: error.message }),
+        issues: [],
+        unexpected: false,
+      };
     }
   }
-  return { error: new DomainError('INTERNAL_ERROR', { cause: error }), issues: [], unexpected: true };
+  return {
+    error: new DomainError('INTERNAL_ERROR', { cause: error }),
+    issues: [],
+    unexpected: true,
+  };
 }
 
 function isFastifyError(error: unknown): error is FastifyError {

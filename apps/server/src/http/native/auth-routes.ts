@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sessionTokens } from '@parley/protocol';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
 import { principalOf } from '../plugins/authenticate.js';
@@ -7,14 +8,7 @@ import { PUBLIC } from '../route-config.js';
 import { errorResponses, userDto, userSchema } from './schemas.js';
 
 const TAGS = ['Native: sign-in'];
-const sessionResponse = z.object({
-  access_token: z.string(),
-  token_type: z.literal('Bearer'),
-  expires_in: z.number(),
-  refresh_token: z.string(),
-  user_id: z.number(),
-  account_id: z.number(),
-});
+const sessionResponse = sessionTokens;
 
 /** Sign-in for the web app, invitation acceptance, and "who am I". */
 export function registerAuthRoutes(app: FastifyInstance, { services }: Runtime): void {
@@ -34,10 +28,21 @@ export function registerAuthRoutes(app: FastifyInstance, { services }: Runtime):
       tags: TAGS,
       summary: 'Sign in with e-mail and password',
       security: [],
-      body: z.object({ email: z.email(), password: z.string().min(1).max(1_000), account_id: z.number().int().positive().optional() }),
+      body: z.object({
+        email: z.email(),
+        password: z.string().min(1).max(1_000),
+        account_id: z.number().int().positive().optional(),
+      }),
       response: { 200: sessionResponse, ...errorResponses },
     },
-    handler: async (request) => toResponse(await services.sessions.login(request.body.email, request.body.password, request.body.account_id)),
+    handler: async (request) =>
+      toResponse(
+        await services.sessions.login(
+          request.body.email,
+          request.body.password,
+          request.body.account_id,
+        ),
+      ),
   });
 
   api.post('/auth/refresh', {
@@ -49,7 +54,8 @@ export function registerAuthRoutes(app: FastifyInstance, { services }: Runtime):
       body: z.object({ refresh_token: z.string().min(1).max(200) }),
       response: { 200: sessionResponse, ...errorResponses },
     },
-    handler: async (request) => toResponse(await services.sessions.refresh(request.body.refresh_token)),
+    handler: async (request) =>
+      toResponse(await services.sessions.refresh(request.body.refresh_token)),
   });
 
   api.post('/invitations/accept', {
@@ -68,7 +74,12 @@ export function registerAuthRoutes(app: FastifyInstance, { services }: Runtime):
     },
     handler: async (request) => {
       const { invitation_key, password, first_name, last_name } = request.body;
-      return userDto(await services.users.acceptInvitation(invitation_key, password, { firstName: first_name, lastName: last_name }));
+      return userDto(
+        await services.users.acceptInvitation(invitation_key, password, {
+          firstName: first_name,
+          lastName: last_name,
+        }),
+      );
     },
   });
 
@@ -84,7 +95,10 @@ export function registerAuthRoutes(app: FastifyInstance, { services }: Runtime):
     },
     handler: async (request) => {
       const principal = principalOf(request);
-      const user = principal.userId === null ? null : userDto(await services.users.get(principal.accountId, principal.userId));
+      const user =
+        principal.userId === null
+          ? null
+          : userDto(await services.users.get(principal.accountId, principal.userId));
       return { account_id: principal.accountId, kind: principal.kind, user };
     },
   });

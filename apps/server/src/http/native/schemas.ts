@@ -1,3 +1,4 @@
+import { nativeErrorBody } from '@parley/protocol';
 import { z } from 'zod';
 import type { TeamWithMembers } from '../../core/teams/teams-service.js';
 import type { ApiTokenRow, UserRow } from '../../storage/schema.js';
@@ -9,19 +10,18 @@ export const pageQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const nativeError = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    issues: z.array(z.object({ path: z.array(z.string()), message: z.string() })).optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
-    request_id: z.string(),
-  }),
-});
+export const nativeError = nativeErrorBody;
 
-export const errorResponses = { 400: nativeError, 401: nativeError, 403: nativeError, 404: nativeError, 409: nativeError };
+export const errorResponses = {
+  400: nativeError,
+  401: nativeError,
+  403: nativeError,
+  404: nativeError,
+  409: nativeError,
+};
 
-const isoTime = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs).toISOString());
+const isoTime = (epochMs: number | null) =>
+  epochMs === null ? null : new Date(epochMs).toISOString();
 
 export const userSchema = z.object({
   id: z.number(),
@@ -86,7 +86,9 @@ export function tokenDto(token: ApiTokenRow): z.infer<typeof tokenSchema> {
     name: token.name,
     user_id: token.user_id,
     prefix: token.token_prefix,
-    scopes: Array.isArray(scopes) ? scopes.filter((scope): scope is string => typeof scope === 'string') : null,
+    scopes: Array.isArray(scopes)
+      ? scopes.filter((scope): scope is string => typeof scope === 'string')
+      : null,
     expires_at: isoTime(token.expires_at),
     revoked_at: isoTime(token.revoked_at),
     last_used_at: isoTime(token.last_used_at),

@@ -19,38 +19,76 @@ export function registerTeamRoutes(app: FastifyInstance, { services }: Runtime):
 
   api.get('/teams', {
     config: READ,
-    schema: { tags: TAGS, summary: 'List teams', response: { 200: z.object({ teams: z.array(teamSchema) }), ...errorResponses } },
-    handler: async (request) => ({ teams: (await services.teams.list(principalOf(request).accountId)).map(teamDto) }),
+    schema: {
+      tags: TAGS,
+      summary: 'List teams',
+      response: { 200: z.object({ teams: z.array(teamSchema) }), ...errorResponses },
+    },
+    handler: async (request) => ({
+      teams: (await services.teams.list(principalOf(request).accountId)).map(teamDto),
+    }),
   });
 
   api.get('/teams/:id', {
     config: READ,
-    schema: { tags: TAGS, summary: 'Get a team', params: idParam, response: { 200: teamSchema, ...errorResponses } },
-    handler: async (request) => teamDto(await services.teams.get(principalOf(request).accountId, request.params.id)),
+    schema: {
+      tags: TAGS,
+      summary: 'Get a team',
+      params: idParam,
+      response: { 200: teamSchema, ...errorResponses },
+    },
+    handler: async (request) =>
+      teamDto(await services.teams.get(principalOf(request).accountId, request.params.id)),
   });
 
   api.post('/teams', {
     config: WRITE,
-    schema: { tags: TAGS, summary: 'Create a team', body: teamBody, response: { 201: teamSchema, ...errorResponses } },
+    schema: {
+      tags: TAGS,
+      summary: 'Create a team',
+      body: teamBody,
+      response: { 201: teamSchema, ...errorResponses },
+    },
     handler: async (request, reply) => {
       const { name, description, member_ids } = request.body;
-      const team = await services.teams.create(principalOf(request).accountId, { name, description, memberIds: member_ids });
+      const team = await services.teams.create(principalOf(request).accountId, {
+        name,
+        description,
+        memberIds: member_ids,
+      });
       return reply.status(201).send(teamDto(team));
     },
   });
 
   api.patch('/teams/:id', {
     config: WRITE,
-    schema: { tags: TAGS, summary: 'Rename a team or replace its members', params: idParam, body: teamBody.partial(), response: { 200: teamSchema, ...errorResponses } },
+    schema: {
+      tags: TAGS,
+      summary: 'Rename a team or replace its members',
+      params: idParam,
+      body: teamBody.partial(),
+      response: { 200: teamSchema, ...errorResponses },
+    },
     handler: async (request) => {
       const { name, description, member_ids } = request.body;
-      return teamDto(await services.teams.update(principalOf(request).accountId, request.params.id, { name, description, memberIds: member_ids }));
+      return teamDto(
+        await services.teams.update(principalOf(request).accountId, request.params.id, {
+          name,
+          description,
+          memberIds: member_ids,
+        }),
+      );
     },
   });
 
   api.delete('/teams/:id', {
     config: WRITE,
-    schema: { tags: TAGS, summary: 'Delete a team', params: idParam, response: { 204: z.null(), ...errorResponses } },
+    schema: {
+      tags: TAGS,
+      summary: 'Delete a team',
+      params: idParam,
+      response: { 204: z.null(), ...errorResponses },
+    },
     handler: async (request, reply) => {
       await services.teams.remove(principalOf(request).accountId, request.params.id);
       return reply.status(204).send(null);

@@ -13,8 +13,14 @@ export function registerTokenRoutes(app: FastifyInstance, { services }: Runtime)
 
   api.get('/tokens', {
     config: MANAGE,
-    schema: { tags: TAGS, summary: 'List API tokens (secrets are never shown again)', response: { 200: z.object({ tokens: z.array(tokenSchema) }), ...errorResponses } },
-    handler: async (request) => ({ tokens: (await services.tokens.list(principalOf(request).accountId)).map(tokenDto) }),
+    schema: {
+      tags: TAGS,
+      summary: 'List API tokens (secrets are never shown again)',
+      response: { 200: z.object({ tokens: z.array(tokenSchema) }), ...errorResponses },
+    },
+    handler: async (request) => ({
+      tokens: (await services.tokens.list(principalOf(request).accountId)).map(tokenDto),
+    }),
   });
 
   api.post('/tokens', {
@@ -46,7 +52,12 @@ export function registerTokenRoutes(app: FastifyInstance, { services }: Runtime)
 
   api.delete('/tokens/:id', {
     config: MANAGE,
-    schema: { tags: TAGS, summary: 'Revoke a token', params: idParam, response: { 204: z.null(), ...errorResponses } },
+    schema: {
+      tags: TAGS,
+      summary: 'Revoke a token',
+      params: idParam,
+      response: { 204: z.null(), ...errorResponses },
+    },
     handler: async (request, reply) => {
       await services.tokens.revoke(principalOf(request).accountId, request.params.id);
       return reply.status(204).send(null);

@@ -14,14 +14,29 @@ export function registerUserRoutes(app: FastifyInstance, { services }: Runtime):
 
   api.get('/users', {
     config: READ,
-    schema: { tags: TAGS, summary: 'List users', querystring: pageQuery, response: { 200: z.object({ users: z.array(userSchema) }), ...errorResponses } },
-    handler: async (request) => ({ users: (await services.users.list(principalOf(request).accountId, request.query)).map(userDto) }),
+    schema: {
+      tags: TAGS,
+      summary: 'List users',
+      querystring: pageQuery,
+      response: { 200: z.object({ users: z.array(userSchema) }), ...errorResponses },
+    },
+    handler: async (request) => ({
+      users: (await services.users.list(principalOf(request).accountId, request.query)).map(
+        userDto,
+      ),
+    }),
   });
 
   api.get('/users/:id', {
     config: READ,
-    schema: { tags: TAGS, summary: 'Get a user', params: idParam, response: { 200: userSchema, ...errorResponses } },
-    handler: async (request) => userDto(await services.users.get(principalOf(request).accountId, request.params.id)),
+    schema: {
+      tags: TAGS,
+      summary: 'Get a user',
+      params: idParam,
+      response: { 200: userSchema, ...errorResponses },
+    },
+    handler: async (request) =>
+      userDto(await services.users.get(principalOf(request).accountId, request.params.id)),
   });
 
   api.post('/users/invitations', {
@@ -36,18 +51,37 @@ export function registerUserRoutes(app: FastifyInstance, { services }: Runtime):
         role_id: z.number().int().positive(),
         notify: z.boolean().default(false),
       }),
-      response: { 201: z.object({ user: userSchema, invitation_link: z.string(), email_queued: z.boolean() }), ...errorResponses },
+      response: {
+        201: z.object({ user: userSchema, invitation_link: z.string(), email_queued: z.boolean() }),
+        ...errorResponses,
+      },
     },
     handler: async (request, reply) => {
       const { email, first_name, last_name, role_id, notify } = request.body;
-      const result = await services.users.invite(principalOf(request).accountId, { email, firstName: first_name, lastName: last_name, roleId: role_id, notify });
-      return reply.status(201).send({ user: userDto(result.user), invitation_link: result.invitationLink, email_queued: result.emailQueued });
+      const result = await services.users.invite(principalOf(request).accountId, {
+        email,
+        firstName: first_name,
+        lastName: last_name,
+        roleId: role_id,
+        notify,
+      });
+      return reply.status(201).send({
+        user: userDto(result.user),
+        invitation_link: result.invitationLink,
+        email_queued: result.emailQueued,
+      });
     },
   });
 
   api.patch('/users/:id', {
     config: MANAGE,
-    schema: { tags: TAGS, summary: "Change a user's role", params: idParam, body: z.object({ role_id: z.number().int().positive() }), response: { 200: userSchema, ...errorResponses } },
+    schema: {
+      tags: TAGS,
+      summary: "Change a user's role",
+      params: idParam,
+      body: z.object({ role_id: z.number().int().positive() }),
+      response: { 200: userSchema, ...errorResponses },
+    },
     handler: async (request) => {
       const { accountId } = principalOf(request);
       await services.users.updateRole(accountId, request.params.id, request.body.role_id);
@@ -57,7 +91,12 @@ export function registerUserRoutes(app: FastifyInstance, { services }: Runtime):
 
   api.delete('/users/:id', {
     config: MANAGE,
-    schema: { tags: TAGS, summary: 'Remove a user from the account', params: idParam, response: { 204: z.null(), ...errorResponses } },
+    schema: {
+      tags: TAGS,
+      summary: 'Remove a user from the account',
+      params: idParam,
+      response: { 204: z.null(), ...errorResponses },
+    },
     handler: async (request, reply) => {
       await services.users.remove(principalOf(request).accountId, request.params.id);
       return reply.status(204).send(null);

@@ -30,7 +30,8 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
     const principal = await resolvePrincipal(request, services);
     const unauthorized = new DomainError(auth.unauthorizedCode ?? 'UNAUTHORIZED');
     if (principal === undefined) throw unauthorized;
-    if (auth.accountParam !== undefined && !belongsToAccount(request, auth, principal)) throw unauthorized;
+    if (auth.accountParam !== undefined && !belongsToAccount(request, auth, principal))
+      throw unauthorized;
     if (auth.permission !== undefined && !can(principal, auth.permission)) {
       throw new DomainError('PERMISSION_DENIED', { details: { permission: auth.permission } });
     }
@@ -38,7 +39,10 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
   });
 }
 
-async function resolvePrincipal(request: FastifyRequest, services: Services): Promise<Principal | undefined> {
+async function resolvePrincipal(
+  request: FastifyRequest,
+  services: Services,
+): Promise<Principal | undefined> {
   const header = request.headers.authorization;
   if (header === undefined) return undefined;
   const match = /^(?:Bearer|Token)\s+(\S+)\s*$/i.exec(header);
@@ -49,9 +53,14 @@ async function resolvePrincipal(request: FastifyRequest, services: Services): Pr
   return secret.split('.').length === 3 ? services.sessions.authenticate(secret) : undefined;
 }
 
-function belongsToAccount(request: FastifyRequest, auth: Extract<RouteAuth, { mode: 'principal' }>, principal: Principal): boolean {
+function belongsToAccount(
+  request: FastifyRequest,
+  auth: Extract<RouteAuth, { mode: 'principal' }>,
+  principal: Principal,
+): boolean {
   const params = request.params;
-  if (typeof params !== 'object' || params === null || auth.accountParam === undefined) return false;
+  if (typeof params !== 'object' || params === null || auth.accountParam === undefined)
+    return false;
   const value: unknown = Object.getOwnPropertyDescriptor(params, auth.accountParam)?.value;
   return typeof value === 'string' && value === String(principal.accountId);
 }

@@ -20,7 +20,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     const response = nativeErrors.toResponse(
-      { error: new DomainError('ROUTE_NOT_FOUND', { message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}` }), issues: [], unexpected: false },
+      {
+        error: new DomainError('ROUTE_NOT_FOUND', {
+          message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        }),
+        issues: [],
+        unexpected: false,
+      },
       request.id,
     );
     return reply.status(response.status).send(response.body);

@@ -4,10 +4,22 @@ import { z } from 'zod';
 import { roleConfigurationSchema } from '../../core/roles/role-configuration.js';
 import type { Runtime } from '../../runtime.js';
 import { wotnotErrors } from './wotnot-errors.js';
-import { accountParams, looseBoolean, numericId, okResponse, wotnotDate, wotnotErrorResponse } from './wotnot-schemas.js';
+import {
+  accountParams,
+  looseBoolean,
+  numericId,
+  okResponse,
+  wotnotDate,
+  wotnotErrorResponse,
+} from './wotnot-schemas.js';
 
 const TAGS = ['WotNot: users and roles'];
-const errors = { 400: wotnotErrorResponse, 401: wotnotErrorResponse, 403: wotnotErrorResponse, 404: wotnotErrorResponse };
+const errors = {
+  400: wotnotErrorResponse,
+  401: wotnotErrorResponse,
+  403: wotnotErrorResponse,
+  404: wotnotErrorResponse,
+};
 
 const userInRole = z.object({
   user_type_id: z.number(),
@@ -81,7 +93,14 @@ export function registerWotnotUserRoutes(app: FastifyInstance, { services }: Run
   });
 
   api.post('/v1/accounts/:account/user', {
-    config: { errors: wotnotErrors, auth: { mode: 'principal', accountParam: 'account', permission: 'account_settings.teammates' } },
+    config: {
+      errors: wotnotErrors,
+      auth: {
+        mode: 'principal',
+        accountParam: 'account',
+        permission: 'account_settings.teammates',
+      },
+    },
     schema: {
       tags: TAGS,
       summary: 'Invite user to account',
@@ -96,7 +115,11 @@ export function registerWotnotUserRoutes(app: FastifyInstance, { services }: Run
         notify_user: looseBoolean.optional(),
       }),
       response: {
-        200: z.object({ invitation_link: z.string(), ok: z.literal(true), status: z.literal('invited') }),
+        200: z.object({
+          invitation_link: z.string(),
+          ok: z.literal(true),
+          status: z.literal('invited'),
+        }),
         ...errors,
         409: wotnotErrorResponse,
       },
@@ -110,14 +133,25 @@ export function registerWotnotUserRoutes(app: FastifyInstance, { services }: Run
         roleId: user.role_id,
         notify: notify_user ?? false,
       });
-      return { invitation_link: result.invitationLink, ok: true as const, status: 'invited' as const };
+      return {
+        invitation_link: result.invitationLink,
+        ok: true as const,
+        status: 'invited' as const,
+      };
     },
   });
 
   const userParams = z.object({ account: z.string(), user: numericId });
 
   api.put('/v1/accounts/:account/users/:user', {
-    config: { errors: wotnotErrors, auth: { mode: 'principal', accountParam: 'account', permission: 'account_settings.teammates' } },
+    config: {
+      errors: wotnotErrors,
+      auth: {
+        mode: 'principal',
+        accountParam: 'account',
+        permission: 'account_settings.teammates',
+      },
+    },
     schema: {
       tags: TAGS,
       summary: 'Update user role',
@@ -126,13 +160,24 @@ export function registerWotnotUserRoutes(app: FastifyInstance, { services }: Run
       response: { 200: okResponse, ...errors, 409: wotnotErrorResponse },
     },
     handler: async (request) => {
-      await services.users.updateRole(Number(request.params.account), request.params.user, request.body.role_id);
+      await services.users.updateRole(
+        Number(request.params.account),
+        request.params.user,
+        request.body.role_id,
+      );
       return { ok: true as const };
     },
   });
 
   api.delete('/v1/accounts/:account/users/:user', {
-    config: { errors: wotnotErrors, auth: { mode: 'principal', accountParam: 'account', permission: 'account_settings.teammates' } },
+    config: {
+      errors: wotnotErrors,
+      auth: {
+        mode: 'principal',
+        accountParam: 'account',
+        permission: 'account_settings.teammates',
+      },
+    },
     schema: {
       tags: TAGS,
       summary: 'Remove user from account',

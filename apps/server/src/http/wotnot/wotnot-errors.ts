@@ -10,7 +10,10 @@ import type { ValidationIssue } from '../errors/validation-issue.js';
 export const wotnotErrors: ErrorDialect = {
   name: 'wotnot',
   toResponse({ error, issues }) {
-    const message = issues.length > 0 ? issues.map((issue) => ({ message: joiMessage(issue), path: issue.path })) : error.message;
+    const message =
+      issues.length > 0
+        ? issues.map((issue) => ({ message: joiMessage(issue), path: issue.path }))
+        : error.message;
     return {
       status: error.status,
       body: { ok: false, error: error.code, code: error.code, status: error.status, message },
@@ -39,7 +42,8 @@ export function joiMessage(issue: ValidationIssue): string {
       if (issue.format === 'url') return `${label} must be a valid uri`;
       return `${label} with value fails to match the required pattern`;
     case 'too_small':
-      if (issue.minimum === 1 && issue.expected !== 'number') return `${label} is not allowed to be empty`;
+      if (issue.minimum === 1 && issue.expected !== 'number')
+        return `${label} is not allowed to be empty`;
       return `${label} must be greater than or equal to ${issue.minimum ?? 0}`;
     case 'too_big':
       return `${label} must be less than or equal to ${issue.maximum ?? 0}`;

@@ -23,7 +23,10 @@ export const wotnotErrorResponse = z.object({
   error: z.string(),
   code: z.string(),
   status: z.number(),
-  message: z.union([z.string(), z.array(z.object({ message: z.string(), path: z.array(z.string()) }))]),
+  message: z.union([
+    z.string(),
+    z.array(z.object({ message: z.string(), path: z.array(z.string()) })),
+  ]),
 });
 
 export const accountParams = z.object({ account: z.string() });

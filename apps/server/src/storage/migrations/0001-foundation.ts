@@ -18,7 +18,9 @@ export const foundation: Migration = {
       .execute();
 
     await withId(schema.createTable('roles'), dialect)
-      .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('account_id', 'bigint', (c) =>
+        c.notNull().references('accounts.id').onDelete('cascade'),
+      )
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('master_role_id', 'integer')
@@ -30,7 +32,9 @@ export const foundation: Migration = {
       .execute();
 
     await withId(schema.createTable('users'), dialect)
-      .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('account_id', 'bigint', (c) =>
+        c.notNull().references('accounts.id').onDelete('cascade'),
+      )
       .addColumn('email', 'text', (c) => c.notNull())
       .addColumn('first_name', 'text')
       .addColumn('last_name', 'text')
@@ -45,11 +49,17 @@ export const foundation: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addUniqueConstraint('users_account_email_unique', ['account_id', 'email'])
       .execute();
-    await schema.createIndex('users_role_idx').on('users').columns(['account_id', 'role_id']).execute();
+    await schema
+      .createIndex('users_role_idx')
+      .on('users')
+      .columns(['account_id', 'role_id'])
+      .execute();
     await schema.createIndex('users_email_idx').on('users').column('email').execute();
 
     await withId(schema.createTable('teams'), dialect)
-      .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('account_id', 'bigint', (c) =>
+        c.notNull().references('accounts.id').onDelete('cascade'),
+      )
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -59,16 +69,24 @@ export const foundation: Migration = {
 
     await schema
       .createTable('team_members')
-      .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('account_id', 'bigint', (c) =>
+        c.notNull().references('accounts.id').onDelete('cascade'),
+      )
       .addColumn('team_id', 'bigint', (c) => c.notNull().references('teams.id').onDelete('cascade'))
       .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('team_members_pk', ['team_id', 'user_id'])
       .execute();
-    await schema.createIndex('team_members_user_idx').on('team_members').columns(['account_id', 'user_id']).execute();
+    await schema
+      .createIndex('team_members_user_idx')
+      .on('team_members')
+      .columns(['account_id', 'user_id'])
+      .execute();
 
     await withId(schema.createTable('api_tokens'), dialect)
-      .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('account_id', 'bigint', (c) =>
+        c.notNull().references('accounts.id').onDelete('cascade'),
+      )
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('user_id', 'bigint', (c) => c.references('users.id').onDelete('cascade'))
       .addColumn('name', 'text', (c) => c.notNull())
@@ -80,10 +98,16 @@ export const foundation: Migration = {
       .addColumn('last_used_at', 'bigint')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
-    await schema.createIndex('api_tokens_account_idx').on('api_tokens').column('account_id').execute();
+    await schema
+      .createIndex('api_tokens_account_idx')
+      .on('api_tokens')
+      .column('account_id')
+      .execute();
 
     await withId(schema.createTable('sessions'), dialect)
-      .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('account_id', 'bigint', (c) =>
+        c.notNull().references('accounts.id').onDelete('cascade'),
+      )
       .addColumn('user_id', 'bigint', (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('refresh_hash', 'text', (c) => c.notNull().unique())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())

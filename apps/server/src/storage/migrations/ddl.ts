@@ -8,7 +8,7 @@ import type { DialectName } from '../dialects/dialect.js';
 export interface MigrationContext {
   readonly schema: SchemaModule;
   readonly dialect: DialectName;
-  run(query: RawBuilder<unknown>): Promise<void>;
+  readonly run: (query: RawBuilder<unknown>) => Promise<void>;
 }
 
 export interface Migration {

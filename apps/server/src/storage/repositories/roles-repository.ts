@@ -25,7 +25,7 @@ export class RolesRepository {
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('account_id', '=', this.accountId)
       .executeTakeFirstOrThrow();
-    return Number(row.count);
+    return row.count;
   }
 
   findById(id: number): Promise<RoleRow | undefined> {

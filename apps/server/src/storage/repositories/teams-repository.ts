@@ -9,7 +9,12 @@ export class TeamsRepository {
   ) {}
 
   list(): Promise<TeamRow[]> {
-    return this.db.selectFrom('teams').selectAll().where('account_id', '=', this.accountId).orderBy('id').execute();
+    return this.db
+      .selectFrom('teams')
+      .selectAll()
+      .where('account_id', '=', this.accountId)
+      .orderBy('id')
+      .execute();
   }
 
   findById(id: number): Promise<TeamRow | undefined> {
@@ -79,7 +84,14 @@ export class TeamsRepository {
     const now = Date.now();
     await this.db
       .insertInto('team_members')
-      .values(userIds.map((userId) => ({ account_id: this.accountId, team_id: teamId, user_id: userId, created_at: now })))
+      .values(
+        userIds.map((userId) => ({
+          account_id: this.accountId,
+          team_id: teamId,
+          user_id: userId,
+          created_at: now,
+        })),
+      )
       .execute();
   }
 }

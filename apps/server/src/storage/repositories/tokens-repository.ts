@@ -62,5 +62,9 @@ export class TokensRepository {
  * from the token itself. It returns the row only; callers scope everything after it.
  */
 export function findTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenRow | undefined> {
-  return db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  return db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }

@@ -58,7 +58,7 @@ export class UsersRepository {
       .where('status', '=', 'active')
       .where('role_id', 'in', roleIds)
       .executeTakeFirstOrThrow();
-    return Number(row.count);
+    return row.count;
   }
 
   async insert(user: {
@@ -97,7 +97,16 @@ export class UsersRepository {
   async update(
     id: number,
     changes: Partial<
-      Pick<UserRow, 'first_name' | 'last_name' | 'role_id' | 'status' | 'password_hash' | 'invitation_key_hash' | 'invitation_expires_at'>
+      Pick<
+        UserRow,
+        | 'first_name'
+        | 'last_name'
+        | 'role_id'
+        | 'status'
+        | 'password_hash'
+        | 'invitation_key_hash'
+        | 'invitation_expires_at'
+      >
     >,
   ): Promise<boolean> {
     const result = await this.db
