@@ -89,7 +89,7 @@ export class TeamsService {
     accountId: number,
     ids: readonly number[],
   ): Promise<number[]> {
-    const unique = [...new Set(ids)];
+    const unique = [...new Set(ids)].sort((a, b) => a - b);
     const users = new UsersRepository(db, accountId);
     for (const id of unique) {
       if ((await users.findById(id)) === undefined) {
