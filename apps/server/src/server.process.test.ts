@@ -103,7 +103,7 @@ describe('npm start', () => {
     );
     const invited = await invite(first, token ?? '', 'kept@example.com');
     expect(invited.status).toBe(200);
-    await first.kill('SIGTERM');
+    expect(await first.kill('SIGTERM')).toBe(0);
 
     const second = await start({ PARLEY_DATA_DIR: dataDir });
     expect(second.output()).not.toContain('account token');

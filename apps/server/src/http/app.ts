@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCors from '@fastify/cors';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -9,9 +8,6 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import { Redis } from 'ioredis';
-import { DomainError } from '../core/errors/domain-error.js';
-import { sha256Hex } from '../security/tokens.js';
 import type { Runtime } from '../runtime.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInvitationPage } from './invitation-page.js';
@@ -19,6 +15,7 @@ import { registerNativeRoutes } from './native/index.js';
 import { registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandling } from './plugins/error-handling.js';
 import { registerRequestMetrics } from './plugins/observability.js';
+import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerWotnotRoutes } from './wotnot/index.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -62,27 +59,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     origin: config.corsOrigins === '*' ? true : [...config.corsOrigins],
     credentials: config.corsOrigins !== '*',
   });
-  if (config.rateLimitPerMinute > 0) {
-    await app.register(fastifyRateLimit, {
-      global: true,
-      max: config.rateLimitPerMinute,
-      timeWindow: 60_000,
-      nameSpace: `${config.redisPrefix}:rate-limit:`,
-      ...(config.redisUrl === undefined
-        ? {}
-        : {
-            redis: new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }),
-          }),
-      // Per token when there is one (so one integration cannot starve another), else per IP.
-      keyGenerator: (request) => {
-        const authorization = request.headers.authorization;
-        return authorization === undefined
-          ? `ip:${request.ip}`
-          : `token:${sha256Hex(authorization).slice(0, 32)}`;
-      },
-      errorResponseBuilder: () => new DomainError('RATE_LIMITED'),
-    });
-  }
+  await registerRateLimit(app, config);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -6,7 +6,14 @@ import { buildApp } from '../http/app.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import { testLogger } from './logger.js';
-import { createTestDatabase, type TestDatabase } from './test-databases.js';
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  testRedisUrl,
+  uniqueRedisPrefix,
+  type TestDatabase,
+  type TestStack,
+} from './test-databases.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +33,13 @@ export interface TestApp {
  * A whole Parley app on a fresh database of the given dialect, driven with `inject`
  * (no socket). Extra environment variables override the test defaults.
  */
-export async function createTestApp(dialect: DialectName, env: Environment = {}): Promise<TestApp> {
+export async function createTestApp(
+  stack: DialectName | TestStack,
+  env: Environment = {},
+): Promise<TestApp> {
+  const { dialect, redis } = typeof stack === 'string' ? { dialect: stack, redis: false } : stack;
+  const redisUrl = redis ? testRedisUrl() : undefined;
+  const redisPrefix = uniqueRedisPrefix('app');
   const database = await createTestDatabase(dialect);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-data-'));
   const config = loadConfig({
@@ -36,6 +49,7 @@ export async function createTestApp(dialect: DialectName, env: Environment = {})
     PARLEY_SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
     PARLEY_RATE_LIMIT_PER_MINUTE: '0',
     PARLEY_JOB_POLL_MS: '20',
+    ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: redisPrefix }),
     ...env,
   });
   const runtime = await createRuntime(config, { logger: testLogger() });
@@ -59,6 +73,7 @@ export async function createTestApp(dialect: DialectName, env: Environment = {})
       await app.close();
       await runtime.close();
       await database.drop();
+      if (redisUrl !== undefined) await deleteRedisKeys(redisUrl, redisPrefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -126,3 +126,22 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
     await redis.quit();
   }
 }
+
+/** A whole backend combination an API suite runs on. */
+export interface TestStack {
+  readonly name: string;
+  readonly dialect: DialectName;
+  /** Jobs on BullMQ and events on Redis pub/sub instead of the database and in-process. */
+  readonly redis: boolean;
+}
+
+/**
+ * Every configured stack: each SQL dialect with the embedded queue and bus, and the
+ * scale-out stack (PostgreSQL + Redis) when both are configured.
+ */
+export const STACKS: readonly TestStack[] = [
+  ...DIALECTS.map((dialect) => ({ name: dialect, dialect, redis: false })),
+  ...(DIALECTS.includes('postgres') && testRedisUrl() !== undefined
+    ? [{ name: 'postgres+redis', dialect: 'postgres' as const, redis: true }]
+    : []),
+];

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
-import { DIALECTS } from '../../testing/test-databases.js';
+import { STACKS } from '../../testing/test-databases.js';
 
-describe.each(DIALECTS)('native API on %s', (dialect) => {
+describe.each(STACKS)('native API on $name', (stack) => {
   let t: TestApp;
   let admin: { authorization: string };
   beforeEach(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(stack);
     admin = bearer(t.first.accountToken);
   });
   afterEach(async () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../testing/test-databases.js';
+import { STACKS } from '../../testing/test-databases.js';
 import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
 
 const UNAUTHORIZED = {
@@ -10,13 +10,13 @@ const UNAUTHORIZED = {
   message: 'Invalid token. Provide the valid account token.',
 };
 
-describe.each(DIALECTS)('WotNot users and roles on %s', (dialect) => {
+describe.each(STACKS)('WotNot users and roles on $name', (stack) => {
   let t: TestApp;
   let token: string;
   let account: number;
 
   beforeEach(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(stack);
     token = t.first.accountToken;
     account = t.first.account.id;
   });
