@@ -9,9 +9,7 @@ import { HandlerRegistry } from './handler-registry.js';
 import type { JobName, JobTypes } from './job-types.js';
 import { OutboxRelay, type BullJobData, type BullQueue } from './outbox-relay.js';
 import {
-  DEFAULT_BACKOFF_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  resolveRunAt,
+  pendingJobColumns,
   type EnqueueOptions,
   type JobDefinition,
   type JobEvents,
@@ -96,13 +94,7 @@ export class BullMqJobQueue implements JobQueue {
       await work.db
         .insertInto('outbox')
         .values({
-          account_id: options.accountId ?? null,
-          name,
-          payload: JSON.stringify(payload),
-          run_at: resolveRunAt(options, now),
-          max_attempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          backoff_ms: options.backoffMs ?? this.#options.defaultBackoffMs ?? DEFAULT_BACKOFF_MS,
-          idempotency_key: options.idempotencyKey ?? null,
+          ...pendingJobColumns(name, payload, options, this.#options.defaultBackoffMs, now),
           created_at: now,
         })
         .execute();

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../storage/database.js';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import type { OutboxRow } from '../storage/schema.js';
+import { WakeableSleep } from './wakeable-sleep.js';
 
 /** What a BullMQ job carries: the payload as enqueued and the account it belongs to. */
 export interface BullJobData {
@@ -51,7 +52,7 @@ export class OutboxRelay {
   readonly #options: OutboxRelayOptions;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  readonly #pause = new WakeableSleep();
   /** Set by a kick that arrives mid-batch, so the loop looks again instead of sleeping. */
   #kicked = false;
 
@@ -72,14 +73,14 @@ export class OutboxRelay {
   /** Asks for a pass now (a unit of work that wrote outbox rows has committed). */
   kick(): void {
     this.#kicked = true;
-    this.#wake?.();
+    this.#pause.wake();
   }
 
   /** Stops the loop after the batch in flight (which commits or rolls back whole). */
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#wake?.();
+    this.#pause.wake();
     await this.#loop;
     this.#loop = undefined;
   }
@@ -144,7 +145,8 @@ export class OutboxRelay {
       }
       // A full batch means more may be waiting: go again at once. After a failure always
       // back off, so a Redis outage does not turn every commit into a hot retry.
-      if (failed || (moved < RELAY_BATCH_SIZE && !this.#takeKick())) await this.#sleep();
+      if (failed || (moved < RELAY_BATCH_SIZE && !this.#takeKick()))
+        await this.#pause.sleep(this.#options.pollMs);
     }
   }
 
@@ -153,19 +155,5 @@ export class OutboxRelay {
     const kicked = this.#kicked;
     this.#kicked = false;
     return kicked;
-  }
-
-  #sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.#options.pollMs);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
-        this.#wake = undefined;
-        done();
-      };
-    });
   }
 }

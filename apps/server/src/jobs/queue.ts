@@ -96,3 +96,22 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 2_000);
   return String(error).slice(0, 2_000);
 }
+
+/** The columns a pending job has in both the `jobs` and the `outbox` tables. */
+export function pendingJobColumns(
+  name: string,
+  payload: unknown,
+  options: EnqueueOptions,
+  defaultBackoffMs: number | undefined,
+  now: number,
+) {
+  return {
+    account_id: options.accountId ?? null,
+    name,
+    payload: JSON.stringify(payload),
+    run_at: resolveRunAt(options, now),
+    max_attempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    backoff_ms: options.backoffMs ?? defaultBackoffMs ?? DEFAULT_BACKOFF_MS,
+    idempotency_key: options.idempotencyKey ?? null,
+  };
+}

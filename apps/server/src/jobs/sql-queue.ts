@@ -7,17 +7,16 @@ import { withinUnit, type UnitOfWork } from '../storage/transaction.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type { JobName, JobTypes } from './job-types.js';
 import {
-  DEFAULT_BACKOFF_MS,
-  DEFAULT_MAX_ATTEMPTS,
   describeError,
-  resolveRunAt,
   retryDelay,
+  pendingJobColumns,
   type EnqueueOptions,
   type JobDefinition,
   type JobEvents,
   type JobQueue,
   type QueueDepth,
 } from './queue.js';
+import { WakeableSleep } from './wakeable-sleep.js';
 
 export interface SqlQueueOptions {
   readonly db: Db;
@@ -53,7 +52,7 @@ export class SqlJobQueue implements JobQueue {
   readonly #active = new Map<number, Promise<void>>();
   #running = false;
   #loop: Promise<void> | undefined;
-  #wake: (() => void) | undefined;
+  readonly #pause = new WakeableSleep();
   #lastPrune = 0;
 
   constructor(options: SqlQueueOptions) {
@@ -76,21 +75,17 @@ export class SqlJobQueue implements JobQueue {
       await work.db
         .insertInto('jobs')
         .values({
-          account_id: options.accountId ?? null,
-          name,
-          payload: JSON.stringify(payload),
+          ...pendingJobColumns(name, payload, options, this.#options.defaultBackoffMs, now),
           status: 'queued',
-          run_at: resolveRunAt(options, now),
           attempts: 0,
-          max_attempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-          backoff_ms: options.backoffMs ?? this.#options.defaultBackoffMs ?? DEFAULT_BACKOFF_MS,
-          idempotency_key: options.idempotencyKey ?? null,
           created_at: now,
           updated_at: now,
         })
         .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
         .execute();
-      work.afterCommit(() => this.#wake?.());
+      work.afterCommit(() => {
+        this.#pause.wake();
+      });
     });
   }
 
@@ -108,7 +103,7 @@ export class SqlJobQueue implements JobQueue {
   async stop(timeoutMs = 10_000): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
-    this.#wake?.();
+    this.#pause.wake();
     await this.#loop;
     const drained = Promise.allSettled([...this.#active.values()]);
     let timer: NodeJS.Timeout | undefined;
@@ -158,22 +153,9 @@ export class SqlJobQueue implements JobQueue {
         this.#options.logger.error({ err: error }, 'job poll failed');
       }
       // Claimed a full batch: more may be due, look again at once; else sleep until woken.
-      if (claimed === 0 || this.#active.size >= this.#options.concurrency) await this.#sleep();
+      if (claimed === 0 || this.#active.size >= this.#options.concurrency)
+        await this.#pause.sleep(this.#options.pollMs);
     }
-  }
-
-  #sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.#options.pollMs);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wake = () => {
-        this.#wake = undefined;
-        done();
-      };
-    });
   }
 
   async #claim(limit: number): Promise<JobRow[]> {
