@@ -5,6 +5,7 @@ import type { EventBus } from './bus/events.js';
 import type { Config } from './config/config.js';
 import { SessionsService } from './core/auth/sessions-service.js';
 import type { ServiceContext } from './core/context.js';
+import { CustomRolesService } from './core/roles/custom-roles-service.js';
 import { RolesService } from './core/roles/roles-service.js';
 import { TeamsService } from './core/teams/teams-service.js';
 import { TokensService } from './core/tokens/tokens-service.js';
@@ -21,6 +22,7 @@ import { migrateToLatest } from './storage/migrator.js';
 
 export interface Services {
   readonly roles: RolesService;
+  readonly customRoles: CustomRolesService;
   readonly users: UsersService;
   readonly teams: TeamsService;
   readonly tokens: TokensService;
@@ -125,6 +127,7 @@ export async function createRuntime(
     secretKeyGenerated: secret.generated,
     services: {
       roles: new RolesService(context),
+      customRoles: new CustomRolesService(context),
       users: new UsersService(context),
       teams: new TeamsService(context),
       tokens: new TokensService(context),

@@ -18,6 +18,9 @@ export async function bootstrapFirstAccount(
       .onConflict((conflict) => conflict.column('id').doNothing())
       .executeTakeFirst();
     if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) return undefined;
+    // Accounts made with `parley create-account` before the first start count as set up.
+    const existing = await trx.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
+    if (existing !== undefined) return undefined;
     return createAccount(trx, {
       name: config.bootstrap.accountName,
       adminEmail: config.bootstrap.email ?? 'admin@parley.local',

@@ -130,6 +130,31 @@ export class UsersService {
     });
   }
 
+  /**
+   * An app user: the identity an integration or bot acts as. It has a role like a person
+   * but no password and no invitation; it authenticates only with app tokens.
+   */
+  async createAppUser(accountId: number, app: { name: string; roleId: number }): Promise<UserRow> {
+    return inTransaction(this.context.db, async (unit) => {
+      const role = await new RolesRepository(unit.db, accountId).findById(app.roleId);
+      if (role === undefined) throw new DomainError('ROLE_NOT_FOUND');
+      const users = new UsersRepository(unit.db, accountId);
+      // App users need a unique e-mail in the account; a reserved, undeliverable one.
+      const email = `app-${generateSecret('').slice(0, 12).toLowerCase()}@apps.parley.invalid`;
+      return users.insert({
+        email,
+        firstName: app.name,
+        lastName: null,
+        kind: 'app',
+        status: 'active',
+        roleId: role.id,
+        passwordHash: null,
+        invitationKeyHash: null,
+        invitationExpiresAt: null,
+      });
+    });
+  }
+
   /** Redeems an invitation link: sets the password and activates the user. */
   async acceptInvitation(
     key: string,

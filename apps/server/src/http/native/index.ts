@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerRoleRoutes } from './role-routes.js';
 import { registerTeamRoutes } from './team-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -9,6 +10,7 @@ import { registerUserRoutes } from './user-routes.js';
 export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
   registerAuthRoutes(app, runtime);
   registerUserRoutes(app, runtime);
+  registerRoleRoutes(app, runtime);
   registerTeamRoutes(app, runtime);
   registerTokenRoutes(app, runtime);
   return Promise.resolve();

@@ -73,6 +73,27 @@ export function registerUserRoutes(app: FastifyInstance, { services }: Runtime):
     },
   });
 
+  api.post('/users/apps', {
+    config: MANAGE,
+    schema: {
+      tags: TAGS,
+      summary:
+        'Create an app user (the identity an integration or bot acts as); give it app tokens',
+      body: z.object({
+        name: z.string().trim().min(1).max(100),
+        role_id: z.number().int().positive(),
+      }),
+      response: { 201: userSchema, ...errorResponses },
+    },
+    handler: async (request, reply) => {
+      const user = await services.users.createAppUser(principalOf(request).accountId, {
+        name: request.body.name,
+        roleId: request.body.role_id,
+      });
+      return reply.status(201).send(userDto(user));
+    },
+  });
+
   api.patch('/users/:id', {
     config: MANAGE,
     schema: {

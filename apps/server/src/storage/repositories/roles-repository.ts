@@ -70,4 +70,43 @@ export class RolesRepository {
       .returningAll()
       .executeTakeFirstOrThrow();
   }
+
+  findByName(name: string): Promise<RoleRow | undefined> {
+    return this.db
+      .selectFrom('roles')
+      .selectAll()
+      .where('account_id', '=', this.accountId)
+      .where('name', '=', name)
+      .executeTakeFirst();
+  }
+
+  async update(
+    id: number,
+    changes: { name?: string; description?: string; configuration?: string },
+  ): Promise<void> {
+    await this.db
+      .updateTable('roles')
+      .set({ ...changes, updated_at: Date.now() })
+      .where('account_id', '=', this.accountId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.db
+      .deleteFrom('roles')
+      .where('account_id', '=', this.accountId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async countUsers(id: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('account_id', '=', this.accountId)
+      .where('role_id', '=', id)
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
 }
