@@ -63,8 +63,12 @@ export function isGranted(configuration: RoleConfiguration, permission: Permissi
   return node === true;
 }
 
-/** A configuration with every switch set to `value`: the base for built-in roles. */
+/** A configuration with every switch set to `value` (a fresh copy the caller may change). */
 export function uniformConfiguration(value: boolean): RoleConfiguration {
+  return structuredClone(value ? FULL_ACCESS : NO_ACCESS);
+}
+
+function buildUniform(value: boolean): RoleConfiguration {
   const build = (schema: z.ZodObject): Record<string, unknown> =>
     Object.fromEntries(
       Object.entries(schema.shape).map(([key, child]) => [
@@ -75,11 +79,36 @@ export function uniformConfiguration(value: boolean): RoleConfiguration {
   return roleConfigurationSchema.parse(build(roleConfigurationSchema));
 }
 
-/** Parses a stored configuration; switches missing from an older document read as false. */
+const FULL_ACCESS: RoleConfiguration = deepFreeze(buildUniform(true));
+const NO_ACCESS: RoleConfiguration = deepFreeze(buildUniform(false));
+
+/** What an account token may do: everything. Shared and frozen. */
+export const fullAccess: RoleConfiguration = FULL_ACCESS;
+
+const PARSED_CACHE_LIMIT = 1_000;
+const parsedCache = new Map<string, RoleConfiguration>();
+
+/**
+ * Parses a stored configuration; switches missing from an older document read as false.
+ * Every authenticated request reads its role, and role documents rarely change, so parsed
+ * documents are kept (frozen, by their exact text) instead of being parsed each time.
+ */
 export function parseStoredConfiguration(json: string): RoleConfiguration {
-  const base = uniformConfiguration(false);
+  const cached = parsedCache.get(json);
+  if (cached !== undefined) return cached;
   const stored: unknown = JSON.parse(json);
-  return roleConfigurationSchema.parse(deepMerge(base, stored));
+  const parsed = deepFreeze(roleConfigurationSchema.parse(deepMerge(NO_ACCESS, stored)));
+  if (parsedCache.size >= PARSED_CACHE_LIMIT) parsedCache.clear();
+  parsedCache.set(json, parsed);
+  return parsed;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function deepMerge(base: unknown, overlay: unknown): unknown {

@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
-import { uniformConfiguration, parseStoredConfiguration } from '../roles/role-configuration.js';
+import { fullAccess, parseStoredConfiguration } from '../roles/role-configuration.js';
 import { displayPrefix, generateSecret, sha256Hex } from '../../security/tokens.js';
 import { findTokenByHash, TokensRepository } from '../../storage/repositories/tokens-repository.js';
 import { RolesRepository } from '../../storage/repositories/roles-repository.js';
@@ -94,7 +94,7 @@ export class TokensService {
         accountId: token.account_id,
         userId: null,
         tokenId: token.id,
-        configuration: uniformConfiguration(true),
+        configuration: fullAccess,
         scopes,
       };
     }

@@ -28,10 +28,11 @@ export function registerAuthentication(app: FastifyInstance, services: Services)
     const auth = request.routeOptions.config.auth;
     if (auth === undefined || auth.mode === 'public') return;
     const principal = await resolvePrincipal(request, services);
-    const unauthorized = new DomainError(auth.unauthorizedCode ?? 'UNAUTHORIZED');
-    if (principal === undefined) throw unauthorized;
-    if (auth.accountParam !== undefined && !belongsToAccount(request, auth, principal))
-      throw unauthorized;
+    const code = auth.unauthorizedCode ?? 'UNAUTHORIZED';
+    if (principal === undefined) throw new DomainError(code);
+    if (auth.accountParam !== undefined && !belongsToAccount(request, auth, principal)) {
+      throw new DomainError(code);
+    }
     if (auth.permission !== undefined && !can(principal, auth.permission)) {
       throw new DomainError('PERMISSION_DENIED', { details: { permission: auth.permission } });
     }

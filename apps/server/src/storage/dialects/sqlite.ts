@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
 import type { StorageDialect } from './dialect.js';
+import { StatementCache } from './statement-cache.js';
 
 /**
  * Pragmas for an embedded server: WAL so readers never block the writer,
@@ -27,7 +28,7 @@ export function sqliteDialect(filename: string): StorageDialect {
       if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
       const database = new BetterSqlite3(filename);
       for (const pragma of PRAGMAS) database.pragma(pragma);
-      return new SqliteDialect({ database });
+      return new SqliteDialect({ database: new StatementCache(database) });
     },
   };
 }
