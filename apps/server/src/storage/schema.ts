@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ConversationSchema } from './schema-conversations.js';
 
 /**
  * The database as Kysely sees it. Conventions, the same on SQLite and PostgreSQL:
@@ -44,6 +45,9 @@ export interface UsersTable {
   status: UserStatus;
   role_id: number;
   password_hash: string | null;
+  availability: Generated<'online' | 'offline' | 'busy'>;
+  /** 0: no limit. */
+  max_open_conversations: Generated<number>;
   invitation_key_hash: string | null;
   invitation_expires_at: number | null;
   image_url: string | null;
@@ -65,6 +69,7 @@ export interface TeamMembersTable {
   team_id: number;
   user_id: number;
   created_at: number;
+  last_assigned_at: number | null;
 }
 
 export type TokenKind = 'account' | 'user' | 'app';
@@ -127,7 +132,7 @@ export interface OutboxTable {
   created_at: number;
 }
 
-export interface Schema {
+export interface Schema extends ConversationSchema {
   installation: InstallationTable;
   accounts: AccountsTable;
   roles: RolesTable;

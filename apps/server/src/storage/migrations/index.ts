@@ -1,5 +1,6 @@
 import type { Migration } from './ddl.js';
 import { foundation } from './0001-foundation.js';
+import { conversations } from './0002-conversations.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
-export const migrations: readonly Migration[] = [foundation];
+export const migrations: readonly Migration[] = [foundation, conversations];
