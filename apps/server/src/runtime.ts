@@ -4,6 +4,7 @@ import { RedisEventBus } from './bus/redis-bus.js';
 import type { EventBus } from './bus/events.js';
 import type { Config } from './config/config.js';
 import { SessionsService } from './core/auth/sessions-service.js';
+import { EventRecorder } from './core/events/event-recorder.js';
 import type { ServiceContext } from './core/context.js';
 import { CustomRolesService } from './core/roles/custom-roles-service.js';
 import { RolesService } from './core/roles/roles-service.js';
@@ -108,6 +109,7 @@ export async function createRuntime(
     dialect: database.dialect,
     queue,
     bus,
+    events: new EventRecorder(bus, logger),
     config,
     secretBox: new SecretBox(secret.key),
     sessionKey: new Uint8Array(deriveKey(secret.key, 'session-jwt')),

@@ -1,1 +1,2 @@
+export * from './message.js';
 export * from './native-api.js';

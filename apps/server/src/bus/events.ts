@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conversationEventPayload } from '../core/events/conversation-events.js';
 
 /**
  * The catalog of domain events: each type with the schema of its payload. Events announce
@@ -13,6 +14,15 @@ export const domainEventSchemas = {
   'user.removed': z.object({ userId: z.number() }),
   'team.changed': z.object({ teamId: z.number() }),
   'token.revoked': z.object({ tokenId: z.number() }),
+  'conversation.created': conversationEventPayload,
+  'conversation.status_changed': conversationEventPayload,
+  'conversation.assignee_changed': conversationEventPayload,
+  'conversation.variables_changed': conversationEventPayload,
+  'conversation.labels_changed': conversationEventPayload,
+  'message.created': conversationEventPayload,
+  'message.status_changed': conversationEventPayload,
+  'note.created': conversationEventPayload,
+  'sla.breached': conversationEventPayload,
 } as const;
 
 export type EventType = keyof typeof domainEventSchemas;

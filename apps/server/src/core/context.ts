@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/events.js';
 import type { Config } from '../config/config.js';
+import type { EventRecorder } from './events/event-recorder.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../storage/database.js';
@@ -12,6 +13,8 @@ export interface ServiceContext {
   readonly dialect: DialectName;
   readonly queue: JobQueue;
   readonly bus: EventBus;
+  /** Records conversation events in the caller's transaction (see EventRecorder). */
+  readonly events: EventRecorder;
   readonly config: Config;
   readonly secretBox: SecretBox;
   /** Derived from the master secret; signs web-app session tokens. */
