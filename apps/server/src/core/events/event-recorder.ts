@@ -2,15 +2,24 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../../bus/events.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { ConversationEventType } from './conversation-events.js';
+import type { ConversationEventData } from './snapshots.js';
 
-/** A conversation event as recorded: the log row's id, and the snapshot. */
-export interface RecordedEvent {
+/** A conversation event as recorded: the log row's id, and the snapshot of its type. */
+export interface RecordedEvent<T extends ConversationEventType = ConversationEventType> {
   readonly id: number;
-  readonly type: ConversationEventType;
+  readonly type: T;
   readonly accountId: number;
   readonly conversationId: number;
-  readonly data: Readonly<Record<string, unknown>>;
+  readonly data: ConversationEventData[T];
   readonly createdAt: number;
+}
+
+/** Narrows an event to one type, so its snapshot is typed. */
+export function isEventOf<T extends ConversationEventType>(
+  event: RecordedEvent,
+  type: T,
+): event is RecordedEvent<T> {
+  return event.type === type;
 }
 
 /**
@@ -38,13 +47,13 @@ export class EventRecorder {
     this.#listeners.push(listener);
   }
 
-  async record(
+  async record<T extends ConversationEventType>(
     unit: UnitOfWork,
     accountId: number,
     conversationId: number,
-    type: ConversationEventType,
-    data: Record<string, unknown>,
-  ): Promise<RecordedEvent> {
+    type: T,
+    data: ConversationEventData[T],
+  ): Promise<number> {
     const createdAt = Date.now();
     const row = await unit.db
       .insertInto('account_events')
@@ -66,6 +75,6 @@ export class EventRecorder {
           this.logger.error({ err: error, type }, 'could not publish event'),
         );
     });
-    return event;
+    return event.id;
   }
 }
