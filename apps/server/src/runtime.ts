@@ -11,6 +11,12 @@ import { RolesService } from './core/roles/roles-service.js';
 import { TeamsService } from './core/teams/teams-service.js';
 import { TokensService } from './core/tokens/tokens-service.js';
 import { UsersService } from './core/users/users-service.js';
+import { ChannelSenders } from './core/channels/channel-sender.js';
+import { ChannelsService } from './core/channels/channels-service.js';
+import { SandboxSender } from './core/channels/sandbox-sender.js';
+import { ConversationsService } from './core/conversations/conversations-service.js';
+import { MessagesService } from './core/messages/messages-service.js';
+import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
 import { BullMqJobQueue } from './jobs/bullmq-queue.js';
 import type { JobQueue } from './jobs/queue.js';
 import { SqlJobQueue } from './jobs/sql-queue.js';
@@ -28,6 +34,9 @@ export interface Services {
   readonly teams: TeamsService;
   readonly tokens: TokensService;
   readonly sessions: SessionsService;
+  readonly channels: ChannelsService;
+  readonly conversations: ConversationsService;
+  readonly messages: MessagesService;
 }
 
 /** Everything one Parley process runs on, built once and closed once. */
@@ -40,6 +49,9 @@ export interface Runtime {
   readonly metrics: Metrics;
   readonly context: ServiceContext;
   readonly services: Services;
+  /** Channel senders by provider (the sandbox one records what it "sent"). */
+  readonly senders: ChannelSenders;
+  readonly sandbox: SandboxSender;
   /** Whether the master secret was generated into the data directory by this start. */
   readonly secretKeyGenerated: boolean;
   /** Starts the job workers in this process. */
@@ -116,6 +128,12 @@ export async function createRuntime(
     logger,
   };
   queue.register(mailSendJob(config.smtp, config.publicUrl));
+  const sandbox = new SandboxSender();
+  const senders = new ChannelSenders();
+  senders.register(sandbox);
+  const messages = new MessagesService(context);
+  queue.register(messageSendJob(context, senders, messages));
+  queue.register(messageStatusJob(messages));
 
   let closing: Promise<void> | undefined;
   return {
@@ -127,6 +145,8 @@ export async function createRuntime(
     metrics,
     context,
     secretKeyGenerated: secret.generated,
+    senders,
+    sandbox,
     services: {
       roles: new RolesService(context),
       customRoles: new CustomRolesService(context),
@@ -134,6 +154,9 @@ export async function createRuntime(
       teams: new TeamsService(context),
       tokens: new TokensService(context),
       sessions: new SessionsService(context),
+      channels: new ChannelsService(context),
+      conversations: new ConversationsService(context, messages),
+      messages,
     },
     startWorkers: () => queue.start(),
     close() {

@@ -4,6 +4,14 @@
  * type-checked end to end without a central switch.
  */
 export interface JobTypes {
+  /** Deliver one outbound message through its channel's sender. */
+  'message.send': { readonly accountId: number; readonly messageId: number };
+  /** A provider-side status change to apply later (the sandbox reports delivery this way). */
+  'message.status': {
+    readonly accountId: number;
+    readonly messageId: number;
+    readonly status: 'sent' | 'delivered' | 'read' | 'failed';
+  };
   'mail.send': {
     readonly to: string;
     readonly subject: string;

@@ -60,6 +60,7 @@ export interface TeamsTable {
   account_id: number;
   name: string;
   description: string;
+  assignment_mode: Generated<'round_robin' | 'team'>;
   created_at: number;
   updated_at: number;
 }

@@ -43,8 +43,57 @@ export const errorCatalog = {
   },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests. Slow down and retry later.' },
-  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation not found.' },
-  CONVERSATION_CLOSED: { status: 400, message: 'Conversation is closed.' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'Conversation is not available.' },
+  CONVERSATION_CLOSED: {
+    status: 400,
+    message: 'Assignee cannot be changed on closed conversation.',
+  },
+  CONVERSATION_ASSIGNED_TO_BOT: {
+    status: 400,
+    message: 'Agent message cannot be sent on bot assigned conversation.',
+  },
+  CONVERSATION_CREATION_EXCEPTION: {
+    status: 400,
+    message: 'Conversation is not created. Please try again after some time.',
+  },
+  CONVERSATION_NOT_CREATED: {
+    status: 400,
+    message: 'Conversation is not created due to user limit validation',
+  },
+  CONVERSATION_NOT_CLOSED: {
+    status: 400,
+    message: 'Conversation is not closed due to user limit validation.',
+  },
+  MESSAGE_NOT_SENT: { status: 400, message: 'Message is not sent due to user limit validation.' },
+  ASSIGNEE_NOT_CHANGED: {
+    status: 400,
+    message: 'Assignee is not changed due to user limit validationt.',
+  },
+  ASSIGNEE_CHANGE_EXCEPTION: {
+    status: 400,
+    message: 'By and To user are same. Can not assign conversation to same user.',
+  },
+  CONTACT_IS_BLOCKED: {
+    status: 400,
+    message: 'Conversation cannot be created for blocked contact.',
+  },
+  CONTACT_NOT_FOUND: { status: 404, message: 'Contact not found in this account.' },
+  CHANNEL_NOT_ENABLED: { status: 400, message: 'This channel is not enabled in the account.' },
+  CHANNEL_NOT_FOUND: { status: 404, message: 'Channel not found in this account.' },
+  CHANNEL_TOKEN_EXPIRED: {
+    status: 400,
+    message: 'Token used to configure the channel is expired. Please reconfigure the channel.',
+  },
+  PHONE_NUMBER_IS_NOT_CONFIGURED: {
+    status: 404,
+    message: '’From’ phone number is not configured in the account.',
+  },
+  WHATSAPP_TEMPLATE_NOT_FOUND: {
+    status: 404,
+    message: 'WhatsApp template is not available in the account.',
+  },
+  TEMPLATE_NOT_APPROVED: { status: 404, message: 'Oops, template is not approved' },
+  INVALID_DATA: { status: 400, message: 'The message is not valid for this conversation.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong. It has been logged.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is shutting down or not ready.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -71,9 +71,9 @@ export class EventRecorder {
     unit.afterCommit(() => {
       this.bus
         .publish(type, accountId, { eventId: event.id, conversationId, data })
-        .catch((error: unknown) =>
-          this.logger.error({ err: error, type }, 'could not publish event'),
-        );
+        .catch((error: unknown) => {
+          this.logger.error({ err: error, type }, 'could not publish event');
+        });
     });
     return event.id;
   }

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerChannelRoutes } from './channel-routes.js';
+import { registerContactRoutes } from './contact-routes.js';
+import { registerTemplateRoutes } from './template-routes.js';
 import { registerRoleRoutes } from './role-routes.js';
 import { registerTeamRoutes } from './team-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
@@ -13,5 +16,8 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerRoleRoutes(app, runtime);
   registerTeamRoutes(app, runtime);
   registerTokenRoutes(app, runtime);
+  registerChannelRoutes(app, runtime);
+  registerTemplateRoutes(app, runtime);
+  registerContactRoutes(app, runtime);
   return Promise.resolve();
 }

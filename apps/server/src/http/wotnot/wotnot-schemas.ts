@@ -21,11 +21,12 @@ export const okResponse = z.object({ ok: z.literal(true) });
 export const wotnotErrorResponse = z.object({
   ok: z.literal(false),
   error: z.string(),
-  code: z.string(),
+  code: z.string().optional(),
   status: z.number(),
   message: z.union([
     z.string(),
-    z.array(z.object({ message: z.string(), path: z.array(z.string()) })),
+    z.array(z.object({ message: z.string(), path: z.array(z.union([z.string(), z.number()])) })),
+    z.record(z.string(), z.array(z.string())),
   ]),
 });
 

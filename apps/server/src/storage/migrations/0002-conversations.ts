@@ -39,6 +39,12 @@ export const conversations: Migration = {
       .addColumn('max_open_conversations', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
     await schema.alterTable('team_members').addColumn('last_assigned_at', 'bigint').execute();
+    // 'round_robin': a conversation given to the team goes to its next available agent;
+    // 'team': the team decides (the conversation waits in the team's queue).
+    await schema
+      .alterTable('teams')
+      .addColumn('assignment_mode', 'text', (c) => c.notNull().defaultTo('team'))
+      .execute();
 
     await accountColumn(withId(schema.createTable('channels'), dialect))
       .addColumn('type', 'text', (c) => c.notNull())

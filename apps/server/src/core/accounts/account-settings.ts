@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { Db } from '../../storage/database.js';
+
+/**
+ * Per-account behaviour and plan limits. Limits are what WotNot calls "user limit
+ * validation": null means unlimited (self-hosted default).
+ */
+export const accountSettingsSchema = z.object({
+  /** A new inbound message on a closed conversation reopens it (else starts a new one). */
+  reopenOnInbound: z.boolean().default(true),
+  limits: z
+    .object({
+      /** Conversations created per calendar month (UTC). */
+      conversationsPerMonth: z.number().int().min(0).nullable().default(null),
+      /** Agents (active human users, oldest first) who may act in conversations. */
+      agentSeats: z.number().int().min(0).nullable().default(null),
+    })
+    .default({ conversationsPerMonth: null, agentSeats: null }),
+});
+
+export type AccountSettings = z.infer<typeof accountSettingsSchema>;
+
+export async function readAccountSettings(db: Db, accountId: number): Promise<AccountSettings> {
+  const row = await db
+    .selectFrom('account_settings')
+    .select('settings')
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return accountSettingsSchema.parse(row === undefined ? {} : JSON.parse(row.settings));
+}
+
+export async function writeAccountSettings(
+  db: Db,
+  accountId: number,
+  settings: AccountSettings,
+): Promise<void> {
+  const json = JSON.stringify(accountSettingsSchema.parse(settings));
+  const now = Date.now();
+  await db
+    .insertInto('account_settings')
+    .values({ account_id: accountId, settings: json, updated_at: now })
+    .onConflict((conflict) =>
+      conflict.column('account_id').doUpdateSet({ settings: json, updated_at: now }),
+    )
+    .execute();
+}

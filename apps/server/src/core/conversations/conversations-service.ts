@@ -1,0 +1,335 @@
+import type { MessageContent } from '@parley/protocol';
+import type { ServiceContext } from '../context.js';
+import { DomainError } from '../errors/domain-error.js';
+import { conversationPublicId } from '../ids.js';
+import { readAccountSettings } from '../accounts/account-settings.js';
+import type { MessagesService } from '../messages/messages-service.js';
+import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
+import type {
+  ChannelRow,
+  ContactRow,
+  ConversationRow,
+  MessageRow,
+} from '../../storage/schema-conversations.js';
+import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
+import { nextAgentInTeam } from './assignment.js';
+import { resolveContact, type ContactHint } from './contact-resolution.js';
+import { assertConversationAllowance } from './plan-limits.js';
+import { conversationSnapshot } from './snapshots.js';
+import { setVariablesInUnit } from './variables.js';
+
+export interface StartConversation {
+  readonly channel: ChannelRow;
+  readonly contact: ContactHint;
+  readonly content: MessageContent;
+  /** The agent the conversation goes to (and who "sends" the first message). */
+  readonly assigneeUserId?: number | null | undefined;
+}
+
+export interface InboundDelivery {
+  readonly channel: ChannelRow;
+  readonly contact: ContactHint;
+  readonly content: MessageContent;
+  readonly providerMessageId: string | null;
+}
+
+export type InboundResult =
+  | {
+      readonly outcome: 'accepted' | 'duplicate';
+      readonly conversation: ConversationRow;
+      readonly message: MessageRow;
+    }
+  | { readonly outcome: 'blocked' };
+
+/** Conversations: one contact on one channel, from the first message to closed. */
+export class ConversationsService {
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly messages: MessagesService,
+  ) {}
+
+  async get(accountId: number, publicId: string): Promise<ConversationRow> {
+    const conversation = await new ConversationsRepository(
+      this.context.db,
+      accountId,
+    ).findByPublicId(publicId);
+    if (conversation === undefined) throw new DomainError('CONVERSATION_NOT_FOUND');
+    return conversation;
+  }
+
+  /**
+   * Starts (or continues) a conversation from our side with a first outbound message:
+   * the contact's open conversation on the channel is reused, else a new one is opened.
+   */
+  async start(
+    accountId: number,
+    start: StartConversation,
+  ): Promise<{ conversation: ConversationRow; message: MessageRow; contact: ContactRow }> {
+    if (start.channel.enabled === 0) throw new DomainError('CHANNEL_NOT_ENABLED');
+    return inTransaction(this.context.db, async (unit) => {
+      const { contact, created } = await resolveContact(unit, start.channel, start.contact);
+      if (contact.blocked === 1) throw new DomainError('CONTACT_IS_BLOCKED');
+      const now = Date.now();
+      let conversation = await this.#current(unit, accountId, contact.id, start.channel.id);
+      if (conversation === undefined) {
+        await assertConversationAllowance(unit.db, accountId, now);
+        conversation = await this.#open(
+          unit,
+          start.channel,
+          contact,
+          created,
+          now,
+          start.assigneeUserId ?? null,
+        );
+      } else if (
+        start.assigneeUserId != null &&
+        conversation.assignee_user_id !== start.assigneeUserId
+      ) {
+        conversation = await this.#changeAssignee(
+          unit,
+          conversation,
+          { userId: start.assigneeUserId, teamId: conversation.assignee_team_id },
+          null,
+        );
+      }
+      const message = await this.messages.addOutbound(unit, conversation, {
+        content: start.content,
+        senderType: start.assigneeUserId == null ? 'system' : 'user',
+        senderUserId: start.assigneeUserId ?? null,
+      });
+      return { conversation, message, contact };
+    });
+  }
+
+  /**
+   * The inbound path every channel uses: contact by identity, its current conversation (a
+   * closed one reopens, or a new one starts, per account setting), the message recorded
+   * once per provider id. A blocked contact's message is dropped.
+   */
+  async receive(accountId: number, delivery: InboundDelivery): Promise<InboundResult> {
+    return inTransaction(this.context.db, async (unit) => {
+      const { contact, created } = await resolveContact(unit, delivery.channel, delivery.contact);
+      if (contact.blocked === 1) return { outcome: 'blocked' };
+      const now = Date.now();
+      let conversation = await new ConversationsRepository(unit.db, accountId).findLatest(
+        contact.id,
+        delivery.channel.id,
+      );
+      if (conversation?.status === 'closed') {
+        const { reopenOnInbound } = await readAccountSettings(unit.db, accountId);
+        conversation = reopenOnInbound
+          ? await this.#setStatus(unit, conversation, 'open', null)
+          : undefined;
+      }
+      conversation ??= await this.#open(unit, delivery.channel, contact, created, now, null);
+      const { message, duplicate } = await this.messages.addInbound(unit, conversation, {
+        content: delivery.content,
+        providerMessageId: delivery.providerMessageId,
+        at: now,
+      });
+      return { outcome: duplicate ? 'duplicate' : 'accepted', conversation, message };
+    });
+  }
+
+  /** An agent's message: not on closed, bot-handled or blocked-contact conversations. */
+  async sendAgentMessage(
+    accountId: number,
+    publicId: string,
+    message: { content: MessageContent; userId: number },
+  ): Promise<MessageRow> {
+    return inTransaction(this.context.db, async (unit) => {
+      const conversation = await this.#inUnit(unit, accountId, publicId);
+      if (conversation.status === 'closed') throw new DomainError('CONVERSATION_CLOSED');
+      if (conversation.assigned_to_bot === 1) throw new DomainError('CONVERSATION_ASSIGNED_TO_BOT');
+      const contact = await unit.db
+        .selectFrom('contacts')
+        .select('blocked')
+        .where('account_id', '=', accountId)
+        .where('id', '=', conversation.contact_id)
+        .executeTakeFirstOrThrow();
+      if (contact.blocked === 1) throw new DomainError('CONTACT_IS_BLOCKED');
+      return this.messages.addOutbound(unit, conversation, {
+        content: message.content,
+        senderType: 'user',
+        senderUserId: message.userId,
+      });
+    });
+  }
+
+  async close(accountId: number, publicId: string, by: string | null): Promise<void> {
+    await inTransaction(this.context.db, async (unit) => {
+      const conversation = await this.#inUnit(unit, accountId, publicId);
+      if (conversation.status !== 'closed') await this.#setStatus(unit, conversation, 'closed', by);
+    });
+  }
+
+  async reopen(accountId: number, publicId: string, by: string | null): Promise<void> {
+    await inTransaction(this.context.db, async (unit) => {
+      const conversation = await this.#inUnit(unit, accountId, publicId);
+      if (conversation.status === 'closed') await this.#setStatus(unit, conversation, 'open', by);
+    });
+  }
+
+  /** Gives the conversation to a user, or to a team (whose mode may pick an agent). */
+  async assign(
+    accountId: number,
+    publicId: string,
+    to: { userId: number } | { teamId: number },
+    by: string | null,
+  ): Promise<ConversationRow> {
+    return inTransaction(this.context.db, async (unit) => {
+      const conversation = await this.#inUnit(unit, accountId, publicId);
+      if (conversation.status === 'closed') throw new DomainError('CONVERSATION_CLOSED');
+      if ('userId' in to)
+        return this.#changeAssignee(
+          unit,
+          conversation,
+          { userId: to.userId, teamId: conversation.assignee_team_id },
+          by,
+        );
+      const team = await unit.db
+        .selectFrom('teams')
+        .select(['id', 'assignment_mode'])
+        .where('account_id', '=', accountId)
+        .where('id', '=', to.teamId)
+        .executeTakeFirst();
+      if (team === undefined) throw new DomainError('TEAM_NOT_FOUND');
+      const userId =
+        team.assignment_mode === 'round_robin'
+          ? await nextAgentInTeam(unit.db, this.context.dialect, accountId, team.id, Date.now())
+          : null;
+      return this.#changeAssignee(unit, conversation, { userId, teamId: team.id }, by);
+    });
+  }
+
+  /** Sets conversation variables and contact fields/variables (WotNot's variables API). */
+  async setVariables(
+    accountId: number,
+    publicId: string,
+    variables: readonly { name: string; type: 'conversation' | 'contact'; value: unknown }[],
+  ): Promise<void> {
+    await inTransaction(this.context.db, async (unit) => {
+      const conversation = await this.#inUnit(unit, accountId, publicId);
+      const updated = await setVariablesInUnit(unit, conversation, variables);
+      await this.context.events.record(
+        unit,
+        accountId,
+        conversation.id,
+        'conversation.variables_changed',
+        {
+          conversation: await conversationSnapshot(unit.db, updated),
+          changed: variables.map((variable) => ({ ...variable })),
+        },
+      );
+    });
+  }
+
+  async #inUnit(unit: UnitOfWork, accountId: number, publicId: string): Promise<ConversationRow> {
+    const conversation = await new ConversationsRepository(unit.db, accountId).findByPublicId(
+      publicId,
+    );
+    if (conversation === undefined) throw new DomainError('CONVERSATION_NOT_FOUND');
+    return conversation;
+  }
+
+  /** The contact's conversation on the channel that is not closed, if any. */
+  async #current(
+    unit: UnitOfWork,
+    accountId: number,
+    contactId: number,
+    channelId: number,
+  ): Promise<ConversationRow | undefined> {
+    const latest = await new ConversationsRepository(unit.db, accountId).findLatest(
+      contactId,
+      channelId,
+    );
+    return latest?.status === 'closed' ? undefined : latest;
+  }
+
+  async #open(
+    unit: UnitOfWork,
+    channel: ChannelRow,
+    contact: ContactRow,
+    isNewContact: boolean,
+    now: number,
+    assigneeUserId: number | null,
+  ): Promise<ConversationRow> {
+    const conversation = await new ConversationsRepository(unit.db, channel.account_id).insert({
+      publicId: conversationPublicId(),
+      contactId: contact.id,
+      channelId: channel.id,
+      status: 'open',
+      assigneeUserId,
+      assigneeTeamId: null,
+      assignedToBot: false,
+      title: contact.name ?? contact.phone ?? contact.email,
+      now,
+    });
+    await this.context.events.record(
+      unit,
+      channel.account_id,
+      conversation.id,
+      'conversation.created',
+      {
+        conversation: await conversationSnapshot(unit.db, conversation),
+        isNewContact,
+      },
+    );
+    return conversation;
+  }
+
+  async #setStatus(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    status: 'open' | 'closed',
+    by: string | null,
+  ): Promise<ConversationRow> {
+    const changes = { status, closed_at: status === 'closed' ? Date.now() : null };
+    await new ConversationsRepository(unit.db, conversation.account_id).update(
+      conversation.id,
+      changes,
+    );
+    const updated = { ...conversation, ...changes };
+    await this.context.events.record(
+      unit,
+      conversation.account_id,
+      conversation.id,
+      'conversation.status_changed',
+      {
+        conversation: await conversationSnapshot(unit.db, updated),
+        previousStatus: conversation.status,
+        by,
+      },
+    );
+    return updated;
+  }
+
+  async #changeAssignee(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    to: { userId: number | null; teamId: number | null },
+    by: string | null,
+  ): Promise<ConversationRow> {
+    const changes = {
+      assignee_user_id: to.userId,
+      assignee_team_id: to.teamId,
+      assigned_to_bot: 0,
+    };
+    await new ConversationsRepository(unit.db, conversation.account_id).update(
+      conversation.id,
+      changes,
+    );
+    const updated = { ...conversation, ...changes };
+    await this.context.events.record(
+      unit,
+      conversation.account_id,
+      conversation.id,
+      'conversation.assignee_changed',
+      {
+        conversation: await conversationSnapshot(unit.db, updated),
+        by,
+      },
+    );
+    return updated;
+  }
+}

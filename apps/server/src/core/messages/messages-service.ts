@@ -1,0 +1,209 @@
+import {
+  contentToText,
+  isStatusAdvance,
+  type DeliveryStatus,
+  type MessageContent,
+  type StatusChange,
+} from '@parley/protocol';
+import type { ServiceContext } from '../context.js';
+import { messagePublicId } from '../ids.js';
+import { conversationSnapshot, messageSnapshot } from '../conversations/snapshots.js';
+import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
+import { MessagesRepository } from '../../storage/repositories/messages-repository.js';
+import type {
+  ConversationRow,
+  MessageRow,
+  SenderType,
+} from '../../storage/schema-conversations.js';
+import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
+
+export interface OutgoingMessage {
+  readonly content: MessageContent;
+  readonly senderType: Exclude<SenderType, 'contact'>;
+  readonly senderUserId?: number | null;
+}
+
+export interface IncomingMessage {
+  readonly content: MessageContent;
+  readonly providerMessageId: string | null;
+  readonly at?: number;
+}
+
+/** Send attempts: enough to ride out a provider outage of several minutes. */
+const SEND_ATTEMPTS = 8;
+
+/**
+ * Messages in and out of conversations. An outbound message and the job that sends it are
+ * written in one transaction (the outbox); the send job is idempotent per message.
+ */
+export class MessagesService {
+  constructor(private readonly context: ServiceContext) {}
+
+  /** Adds an outbound message to a conversation and queues its delivery, in `unit`. */
+  async addOutbound(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    outgoing: OutgoingMessage,
+  ): Promise<MessageRow> {
+    const now = Date.now();
+    const accountId = conversation.account_id;
+    const message = await new MessagesRepository(unit.db, accountId).insert({
+      public_id: messagePublicId(),
+      conversation_id: conversation.id,
+      channel_id: conversation.channel_id,
+      direction: 'outbound',
+      sender_type: outgoing.senderType,
+      sender_user_id: outgoing.senderUserId ?? null,
+      content: JSON.stringify(outgoing.content),
+      text: contentToText(outgoing.content),
+      status: 'queued',
+      status_history: JSON.stringify([{ status: 'queued', at: now }]),
+      failure_reason: null,
+      provider_message_id: null,
+      created_at: now,
+      updated_at: now,
+    });
+    const isAgentReply = outgoing.senderType === 'user';
+    const touched: Partial<ConversationRow> = {
+      last_message_at: now,
+      ...(isAgentReply ? { waiting_since: null, unread_count: 0 } : {}),
+      ...(isAgentReply && conversation.first_response_at === null
+        ? { first_response_at: now }
+        : {}),
+    };
+    await new ConversationsRepository(unit.db, accountId).update(conversation.id, touched);
+    await this.context.queue.enqueue(
+      'message.send',
+      { accountId, messageId: message.id },
+      {
+        accountId,
+        idempotencyKey: `message.send:${message.public_id}`,
+        maxAttempts: SEND_ATTEMPTS,
+      },
+      unit,
+    );
+    await this.#record(unit, { ...conversation, ...touched }, message, 'message.created');
+    return message;
+  }
+
+  /**
+   * Records an inbound message. A provider id seen before on this channel returns the
+   * existing message instead of a second one (providers redeliver webhooks).
+   */
+  async addInbound(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    incoming: IncomingMessage,
+  ): Promise<{ message: MessageRow; duplicate: boolean }> {
+    const accountId = conversation.account_id;
+    const messages = new MessagesRepository(unit.db, accountId);
+    if (incoming.providerMessageId !== null) {
+      const existing = await messages.findByProviderId(
+        conversation.channel_id,
+        incoming.providerMessageId,
+      );
+      if (existing !== undefined) return { message: existing, duplicate: true };
+    }
+    const now = incoming.at ?? Date.now();
+    const message = await messages.insert({
+      public_id: messagePublicId(),
+      conversation_id: conversation.id,
+      channel_id: conversation.channel_id,
+      direction: 'inbound',
+      sender_type: 'contact',
+      sender_user_id: null,
+      content: JSON.stringify(incoming.content),
+      text: contentToText(incoming.content),
+      status: 'received',
+      status_history: JSON.stringify([{ status: 'received', at: now }]),
+      failure_reason: null,
+      provider_message_id: incoming.providerMessageId,
+      created_at: now,
+      updated_at: now,
+    });
+    const touched: Partial<ConversationRow> = {
+      last_message_at: now,
+      last_inbound_at: now,
+      unread_count: conversation.unread_count + 1,
+      waiting_since: conversation.waiting_since ?? now,
+    };
+    await new ConversationsRepository(unit.db, accountId).update(conversation.id, touched);
+    await this.#record(unit, { ...conversation, ...touched }, message, 'message.created');
+    return { message, duplicate: false };
+  }
+
+  /**
+   * Moves a message's delivery status forward (queued → sent → delivered → read, or
+   * failed). Out-of-order or repeated reports are ignored: a late "sent" never overwrites
+   * "read". Returns whether anything changed.
+   */
+  async applyStatus(
+    accountId: number,
+    messageId: number,
+    status: DeliveryStatus,
+    details: { reason?: string; providerMessageId?: string } = {},
+  ): Promise<boolean> {
+    return inTransaction(this.context.db, async (unit) => {
+      const messages = new MessagesRepository(unit.db, accountId);
+      const message = await messages.findById(messageId);
+      if (message === undefined || !isStatusAdvance(message.status, status)) return false;
+      const history: StatusChange[] = [
+        ...parseHistory(message.status_history),
+        {
+          status,
+          at: Date.now(),
+          ...(details.reason === undefined ? {} : { reason: details.reason }),
+        },
+      ];
+      const changes = {
+        status,
+        status_history: JSON.stringify(history),
+        failure_reason: status === 'failed' ? (details.reason ?? 'failed') : message.failure_reason,
+        provider_message_id: details.providerMessageId ?? message.provider_message_id,
+      };
+      await messages.update(message.id, changes);
+      const conversation = await new ConversationsRepository(unit.db, accountId).findById(
+        message.conversation_id,
+      );
+      if (conversation !== undefined)
+        await this.#record(
+          unit,
+          conversation,
+          { ...message, ...changes },
+          'message.status_changed',
+        );
+      return true;
+    });
+  }
+
+  async #record(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    message: MessageRow,
+    type: 'message.created' | 'message.status_changed',
+  ): Promise<void> {
+    const sender =
+      message.sender_user_id === null
+        ? undefined
+        : await unit.db
+            .selectFrom('users')
+            .select('email')
+            .where('account_id', '=', conversation.account_id)
+            .where('id', '=', message.sender_user_id)
+            .executeTakeFirst();
+    await this.context.events.record(unit, conversation.account_id, conversation.id, type, {
+      conversation: await conversationSnapshot(unit.db, conversation),
+      message: messageSnapshot(message, sender?.email ?? null),
+    });
+  }
+}
+
+function parseHistory(json: string): StatusChange[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value)
+    ? value.filter(
+        (entry): entry is StatusChange =>
+          typeof entry === 'object' && entry !== null && 'status' in entry && 'at' in entry,
+      )
+    : [];
+}

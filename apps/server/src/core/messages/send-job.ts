@@ -1,0 +1,125 @@
+import { messageContentSchema } from '@parley/protocol';
+import { z } from 'zod';
+import type { JobDefinition } from '../../jobs/queue.js';
+import type { ServiceContext } from '../context.js';
+import {
+  ChannelSendError,
+  type ChannelSenders,
+  type OutboundMessage,
+} from '../channels/channel-sender.js';
+import { readBehaviour } from '../channels/sandbox-sender.js';
+import type { MessagesService } from './messages-service.js';
+
+/**
+ * `message.send`: delivers one queued message through its channel's sender, then records
+ * "sent" (or "failed" with the reason). A message no longer `queued` was already handled
+ * (the job ran before and the worker died after the send): it is not sent again.
+ */
+export function messageSendJob(
+  context: ServiceContext,
+  senders: ChannelSenders,
+  messages: MessagesService,
+): JobDefinition<'message.send'> {
+  return {
+    name: 'message.send',
+    payload: z.object({ accountId: z.number(), messageId: z.number() }),
+    async handle({ accountId, messageId }, job) {
+      const { db } = context;
+      const message = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', messageId)
+        .executeTakeFirst();
+      if (message?.status !== 'queued') return;
+      const conversation = await db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', message.conversation_id)
+        .executeTakeFirstOrThrow();
+      const channel = await db
+        .selectFrom('channels')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', message.channel_id)
+        .executeTakeFirstOrThrow();
+      const contact = await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', conversation.contact_id)
+        .executeTakeFirstOrThrow();
+      const identity = await db
+        .selectFrom('contact_identities')
+        .select('external_id')
+        .where('account_id', '=', accountId)
+        .where('contact_id', '=', contact.id)
+        .where('channel_id', '=', channel.id)
+        .executeTakeFirst();
+      if (channel.enabled === 0) {
+        await messages.applyStatus(accountId, messageId, 'failed', {
+          reason: 'The channel is disabled.',
+        });
+        return;
+      }
+      const outbound: OutboundMessage = {
+        id: message.public_id,
+        conversationId: conversation.public_id,
+        content: messageContentSchema.parse(JSON.parse(message.content)),
+        recipient: {
+          externalId: identity?.external_id ?? contact.phone ?? contact.email ?? contact.key,
+          phone: contact.phone,
+          email: contact.email,
+          name: contact.name,
+        },
+      };
+      try {
+        const result = await senders.for(channel.provider).send(channel, outbound);
+        await messages.applyStatus(accountId, messageId, 'sent', {
+          providerMessageId: result.providerMessageId,
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const permanent = error instanceof ChannelSendError && !error.retryable;
+        if (permanent || job.attempt >= job.maxAttempts) {
+          await messages.applyStatus(accountId, messageId, 'failed', { reason });
+          return;
+        }
+        throw error;
+      }
+      if (channel.provider === 'sandbox') {
+        const behaviour = readBehaviour(channel);
+        if (behaviour.deliverAfterMs !== null) {
+          await context.queue.enqueue(
+            'message.status',
+            { accountId, messageId, status: 'delivered' },
+            { accountId, delayMs: behaviour.deliverAfterMs },
+          );
+          if (behaviour.readAfterMs !== null) {
+            await context.queue.enqueue(
+              'message.status',
+              { accountId, messageId, status: 'read' },
+              { accountId, delayMs: behaviour.deliverAfterMs + behaviour.readAfterMs },
+            );
+          }
+        }
+      }
+    },
+  };
+}
+
+/** `message.status`: applies a delivery status reported by a provider. */
+export function messageStatusJob(messages: MessagesService): JobDefinition<'message.status'> {
+  return {
+    name: 'message.status',
+    payload: z.object({
+      accountId: z.number(),
+      messageId: z.number(),
+      status: z.enum(['sent', 'delivered', 'read', 'failed']),
+    }),
+    async handle({ accountId, messageId, status }) {
+      await messages.applyStatus(accountId, messageId, status);
+    },
+  };
+}

@@ -1,0 +1,166 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { contactVariablesSchema } from '../../core/contacts/contact-fields.js';
+import { ContactsService } from '../../core/contacts/contacts-service.js';
+import type { Runtime } from '../../runtime.js';
+import type { ErrorDialect } from '../errors/dialect.js';
+import type { ValidationIssue } from '../errors/validation-issue.js';
+import { principalOf } from '../plugins/authenticate.js';
+import { joiMessage, wotnotErrors } from './wotnot-errors.js';
+
+const TAGS = ['WotNot: contacts'];
+
+/** One contact of WotNot's bulk body; Joi's `.or('email', 'phone')` as a custom issue. */
+const wotnotContact = z
+  .object({
+    name: z.string().max(200).optional(),
+    email: z.email().optional(),
+    phone: z.string().max(40).optional(),
+    custom_variables: contactVariablesSchema.optional(),
+  })
+  .superRefine((contact, context) => {
+    if (contact.email === undefined && contact.phone === undefined) {
+      context.addIssue({ code: 'custom', message: 'must contain at least one of [email, phone]' });
+    }
+  });
+
+export const wotnotContactsBody = z.object({ contacts: z.array(wotnotContact).min(1).max(500) });
+export type WotnotContactsBody = z.infer<typeof wotnotContactsBody>;
+
+const contactRef = z.object({
+  id: z.number(),
+  external_key: z.string().nullable(),
+  key: z.string(),
+  ok: z.literal(true),
+});
+
+export const wotnotContactsResponse = z.object({
+  created: z.array(contactRef),
+  updated: z.array(contactRef),
+  /**
+   * Parley's addition, present only when some item failed (an invalid phone): the items
+   * are independent, so the others are still created or updated.
+   */
+  failed: z
+    .array(
+      z.object({
+        index: z.number(),
+        ok: z.literal(false),
+        error: z.string(),
+        message: z.string(),
+      }),
+    )
+    .optional(),
+});
+export type WotnotContactsResponse = z.infer<typeof wotnotContactsResponse>;
+
+/**
+ * Creates or updates each contact of the body (by e-mail, else phone) and answers in the
+ * seed's shape. Shared by `POST /v1/contacts` and `POST /v1/conversations` with `contacts`.
+ */
+export async function handleWotnotContactUpsert(
+  services: { readonly contacts: ContactsService },
+  accountId: number,
+  body: WotnotContactsBody,
+): Promise<WotnotContactsResponse> {
+  const results = await services.contacts.upsertMany(
+    accountId,
+    body.contacts.map((contact) => ({
+      name: contact.name,
+      email: contact.email,
+      phone: contact.phone,
+      variables: contact.custom_variables,
+    })),
+  );
+  const response: Required<WotnotContactsResponse> = { created: [], updated: [], failed: [] };
+  results.forEach((result, index) => {
+    if (!result.ok) {
+      const { code, message } = result.error;
+      response.failed.push({ index, ok: false, error: code, message });
+      return;
+    }
+    const { id, external_key, key } = result.contact;
+    (result.created ? response.created : response.updated).push({
+      id,
+      external_key,
+      key,
+      ok: true,
+    });
+  });
+  const { failed, ...seedShape } = response;
+  return failed.length > 0 ? response : seedShape;
+}
+
+/**
+ * WotNot's envelope with Joi's labels: `"contacts[0]" must contain …` and the path as
+ * `["contacts", 0]`, as the seed shows. (The shared mapper joins paths with dots and
+ * keeps indexes as strings; this one is for the routes whose bodies hold arrays.)
+ */
+export const wotnotContactErrors: ErrorDialect = {
+  name: 'wotnot',
+  toResponse(problem, requestId) {
+    const base = wotnotErrors.toResponse({ ...problem, issues: [] }, requestId);
+    if (problem.issues.length === 0) return base;
+    const { error } = problem;
+    const message = problem.issues.map((issue) => ({
+      message: joiMessage({ ...issue, path: [joiLabel(issue.path)] }),
+      path: issue.path.map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment)),
+    }));
+    return {
+      status: error.status,
+      body: { ok: false, error: error.code, code: error.code, status: error.status, message },
+    };
+  },
+};
+
+/** Joi's label of a path: `contacts[0].email`. */
+function joiLabel(path: ValidationIssue['path']): string {
+  return path.reduce(
+    (label, segment) =>
+      /^\d+$/.test(segment)
+        ? `${label}[${segment}]`
+        : label === ''
+          ? segment
+          : `${label}.${segment}`,
+    '',
+  );
+}
+
+const wotnotError = z.object({
+  ok: z.literal(false),
+  error: z.string(),
+  code: z.string(),
+  status: z.number(),
+  message: z.union([
+    z.string(),
+    z.array(z.object({ message: z.string(), path: z.array(z.union([z.string(), z.number()])) })),
+  ]),
+});
+
+/** `POST /v1/contacts`: the account comes from the token (these paths have no :account). */
+export function registerWotnotContactRoutes(app: FastifyInstance, runtime: Runtime): void {
+  // Until runtime.services has `contacts`, the service is built here from the context.
+  const services = { contacts: new ContactsService(runtime.context) };
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.post('/v1/contacts', {
+    config: {
+      errors: wotnotContactErrors,
+      auth: { mode: 'principal', permission: 'contacts.full_access' },
+    },
+    schema: {
+      tags: TAGS,
+      summary: 'Create or update contacts (by email, else phone)',
+      body: wotnotContactsBody,
+      response: {
+        200: wotnotContactsResponse,
+        400: wotnotError,
+        401: wotnotError,
+        403: wotnotError,
+      },
+    },
+    handler: (request) =>
+      handleWotnotContactUpsert(services, principalOf(request).accountId, request.body),
+  });
+}
