@@ -14,6 +14,8 @@ export interface TeamInput {
   readonly name: string;
   readonly description?: string | undefined;
   readonly memberIds?: readonly number[] | undefined;
+  /** 'round_robin': conversations given to the team go to its next available agent. */
+  readonly assignmentMode?: 'round_robin' | 'team' | undefined;
 }
 
 /** Named groups of users: the unit of assignment (and the Wabbit dialect's "groups"). */
@@ -40,7 +42,11 @@ export class TeamsService {
       const teams = new TeamsRepository(unit.db, accountId);
       if ((await teams.findByName(input.name)) !== undefined)
         throw new DomainError('TEAM_ALREADY_EXISTS');
-      const team = await teams.insert({ name: input.name, description: input.description ?? '' });
+      const team = await teams.insert({
+        name: input.name,
+        description: input.description ?? '',
+        assignment_mode: input.assignmentMode ?? 'team',
+      });
       const memberIds = await this.#checkedMembers(unit.db, accountId, input.memberIds ?? []);
       await teams.replaceMembers(team.id, memberIds);
       return { team, memberIds };
@@ -65,7 +71,11 @@ export class TeamsService {
       ) {
         throw new DomainError('TEAM_ALREADY_EXISTS');
       }
-      await teams.update(teamId, { name: input.name, description: input.description });
+      await teams.update(teamId, {
+        name: input.name,
+        description: input.description,
+        assignment_mode: input.assignmentMode,
+      });
       if (input.memberIds !== undefined) {
         await teams.replaceMembers(
           teamId,

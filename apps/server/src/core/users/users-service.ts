@@ -131,6 +131,31 @@ export class UsersService {
   }
 
   /**
+   * Whether an agent takes conversations now (round robin skips anyone not online) and how
+   * many open ones they may hold at once (0: no limit).
+   */
+  async setAvailability(
+    accountId: number,
+    userId: number,
+    availability: { status?: 'online' | 'offline' | 'busy'; maxOpenConversations?: number },
+  ): Promise<UserRow> {
+    await this.get(accountId, userId);
+    await this.context.db
+      .updateTable('users')
+      .set({
+        ...(availability.status === undefined ? {} : { availability: availability.status }),
+        ...(availability.maxOpenConversations === undefined
+          ? {}
+          : { max_open_conversations: availability.maxOpenConversations }),
+        updated_at: Date.now(),
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', userId)
+      .execute();
+    return this.get(accountId, userId);
+  }
+
+  /**
    * An app user: the identity an integration or bot acts as. It has a role like a person
    * but no password and no invitation; it authenticates only with app tokens.
    */

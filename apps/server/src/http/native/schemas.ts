@@ -31,6 +31,8 @@ export const userSchema = z.object({
   kind: z.enum(['human', 'app']),
   status: z.enum(['invited', 'active', 'disabled']),
   role_id: z.number(),
+  availability: z.enum(['online', 'offline', 'busy']),
+  max_open_conversations: z.number(),
   created_at: z.string(),
 });
 
@@ -43,6 +45,8 @@ export function userDto(user: UserRow): z.infer<typeof userSchema> {
     kind: user.kind,
     status: user.status,
     role_id: user.role_id,
+    availability: user.availability,
+    max_open_conversations: user.max_open_conversations,
     created_at: new Date(user.created_at).toISOString(),
   };
 }
@@ -52,6 +56,7 @@ export const teamSchema = z.object({
   name: z.string(),
   description: z.string(),
   member_ids: z.array(z.number()),
+  assignment_mode: z.enum(['round_robin', 'team']),
   created_at: z.string(),
 });
 
@@ -61,6 +66,7 @@ export function teamDto({ team, memberIds }: TeamWithMembers): z.infer<typeof te
     name: team.name,
     description: team.description,
     member_ids: [...memberIds],
+    assignment_mode: team.assignment_mode,
     created_at: new Date(team.created_at).toISOString(),
   };
 }

@@ -12,6 +12,7 @@ const teamBody = z.object({
   name: z.string().trim().min(1).max(100),
   description: z.string().max(500).optional(),
   member_ids: z.array(z.number().int().positive()).max(1_000).optional(),
+  assignment_mode: z.enum(['round_robin', 'team']).optional(),
 });
 
 export function registerTeamRoutes(app: FastifyInstance, { services }: Runtime): void {
@@ -50,11 +51,12 @@ export function registerTeamRoutes(app: FastifyInstance, { services }: Runtime):
       response: { 201: teamSchema, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { name, description, member_ids } = request.body;
+      const { name, description, member_ids, assignment_mode } = request.body;
       const team = await services.teams.create(principalOf(request).accountId, {
         name,
         description,
         memberIds: member_ids,
+        assignmentMode: assignment_mode,
       });
       return reply.status(201).send(teamDto(team));
     },
@@ -70,12 +72,13 @@ export function registerTeamRoutes(app: FastifyInstance, { services }: Runtime):
       response: { 200: teamSchema, ...errorResponses },
     },
     handler: async (request) => {
-      const { name, description, member_ids } = request.body;
+      const { name, description, member_ids, assignment_mode } = request.body;
       return teamDto(
         await services.teams.update(principalOf(request).accountId, request.params.id, {
           name,
           description,
           memberIds: member_ids,
+          assignmentMode: assignment_mode,
         }),
       );
     },

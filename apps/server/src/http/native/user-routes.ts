@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Runtime } from '../../runtime.js';
+import { can } from '../../core/auth/principal.js';
+import { DomainError } from '../../core/errors/domain-error.js';
 import { principalOf } from '../plugins/authenticate.js';
 import { errorResponses, idParam, pageQuery, userDto, userSchema } from './schemas.js';
 
@@ -70,6 +72,34 @@ export function registerUserRoutes(app: FastifyInstance, { services }: Runtime):
         invitation_link: result.invitationLink,
         email_queued: result.emailQueued,
       });
+    },
+  });
+
+  api.patch('/users/:id/availability', {
+    config: READ,
+    schema: {
+      tags: TAGS,
+      summary:
+        "Set an agent's availability and capacity (themselves, or anyone for teammate managers)",
+      params: idParam,
+      body: z.object({
+        availability: z.enum(['online', 'offline', 'busy']).optional(),
+        max_open_conversations: z.number().int().min(0).max(10_000).optional(),
+      }),
+      response: { 200: userSchema, ...errorResponses },
+    },
+    handler: async (request) => {
+      const principal = principalOf(request);
+      if (principal.userId !== request.params.id && !can(principal, 'account_settings.teammates')) {
+        throw new DomainError('PERMISSION_DENIED', {
+          details: { permission: 'account_settings.teammates' },
+        });
+      }
+      const user = await services.users.setAvailability(principal.accountId, request.params.id, {
+        status: request.body.availability,
+        maxOpenConversations: request.body.max_open_conversations,
+      });
+      return userDto(user);
     },
   });
 

@@ -35,7 +35,11 @@ export class TeamsRepository {
       .executeTakeFirst();
   }
 
-  insert(team: { name: string; description: string }): Promise<TeamRow> {
+  insert(team: {
+    name: string;
+    description: string;
+    assignment_mode: 'round_robin' | 'team';
+  }): Promise<TeamRow> {
     const now = Date.now();
     return this.db
       .insertInto('teams')
@@ -44,7 +48,10 @@ export class TeamsRepository {
       .executeTakeFirstOrThrow();
   }
 
-  async update(id: number, changes: { name?: string; description?: string }): Promise<boolean> {
+  async update(
+    id: number,
+    changes: { name?: string; description?: string; assignment_mode?: 'round_robin' | 'team' },
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('teams')
       .set({ ...changes, updated_at: Date.now() })
