@@ -184,11 +184,35 @@ async function benchParley(label, databaseUrl) {
     const user = () => ({ email: `u${n++}@bench.test`, role_id: agent.id });
     const invite = () => ({ user: user(), notify_user: 'false' });
     const write = await load(`${label}: POST user`, postEach(`${api}/user`, headers, invite));
-    return [read, write];
+    const ingest = await benchIngest(label, `http://127.0.0.1:${port}`, headers);
+    return [read, write, ingest];
   } finally {
     await stop();
     await removeDir();
   }
+}
+
+/**
+ * Inbound-message ingest, the floor's own job done by Parley's real path: a sandbox channel
+ * receives the floor's request mix (5,000 contacts, a unique provider message id each) and
+ * each message goes through contact lookup, conversation, message, event log and outbox.
+ */
+async function benchIngest(label, base, headers) {
+  const created = await fetch(`${base}/api/native/channels`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'whatsapp', provider: 'sandbox', name: 'Bench', phone_number: '+14155550100' }),
+  });
+  if (created.status !== 201) throw new Error(`creating a channel gave ${created.status} ${await created.text()}`);
+  const { id } = await created.json();
+  let i = 0;
+  const message = () => {
+    const u = i++ % 5000;
+    const from = `+1415555${String(u).padStart(4, '0')}`;
+    return { from, name: `User ${u}`, content: { type: 'text', text: `hello ${i}` }, provider_message_id: `wamid.${i}` };
+  };
+  const url = `${base}/api/native/channels/${id}/sandbox/inbound`;
+  return load(`${label}: inbound message ingest`, postEach(url, headers, message));
 }
 
 function printTable(rows, floorRps) {

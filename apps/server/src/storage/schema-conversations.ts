@@ -68,6 +68,8 @@ export interface ConversationsTable {
   bot_id: number | null;
   title: string | null;
   variables: string;
+  /** JSON array of label names, maintained with conversation_labels. */
+  label_names: Generated<string>;
   unread_count: number;
   sla_policy_id: number | null;
   first_response_at: number | null;

@@ -92,11 +92,16 @@ export class ConversationsService {
           null,
         );
       }
-      const message = await this.messages.addOutbound(unit, conversation, {
-        content: start.content,
-        senderType: start.assigneeUserId == null ? 'system' : 'user',
-        senderUserId: start.assigneeUserId ?? null,
-      });
+      const message = await this.messages.addOutbound(
+        unit,
+        conversation,
+        {
+          content: start.content,
+          senderType: start.assigneeUserId == null ? 'system' : 'user',
+          senderUserId: start.assigneeUserId ?? null,
+        },
+        { channel: start.channel, contact },
+      );
       return { conversation, message, contact };
     });
   }
@@ -122,11 +127,12 @@ export class ConversationsService {
           : undefined;
       }
       conversation ??= await this.#open(unit, delivery.channel, contact, created, now, null);
-      const { message, duplicate } = await this.messages.addInbound(unit, conversation, {
-        content: delivery.content,
-        providerMessageId: delivery.providerMessageId,
-        at: now,
-      });
+      const { message, duplicate } = await this.messages.addInbound(
+        unit,
+        conversation,
+        { content: delivery.content, providerMessageId: delivery.providerMessageId, at: now },
+        { channel: delivery.channel, contact },
+      );
       return { outcome: duplicate ? 'duplicate' : 'accepted', conversation, message };
     });
   }
@@ -271,7 +277,7 @@ export class ConversationsService {
       conversation.id,
       'conversation.created',
       {
-        conversation: await conversationSnapshot(unit.db, conversation),
+        conversation: await conversationSnapshot(unit.db, conversation, { channel, contact }),
         isNewContact,
       },
     );

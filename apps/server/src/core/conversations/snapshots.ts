@@ -1,7 +1,12 @@
-import { messageContentSchema, statusChangeSchema } from '@parley/protocol';
+import { messageContentSchema, statusChangeSchema, type MessageContent } from '@parley/protocol';
 import { z } from 'zod';
 import type { Db } from '../../storage/database.js';
-import type { ConversationRow, MessageRow } from '../../storage/schema-conversations.js';
+import type {
+  ChannelRow,
+  ContactRow,
+  ConversationRow,
+  MessageRow,
+} from '../../storage/schema-conversations.js';
 import type { ConversationSnapshot, MessageSnapshot } from '../events/snapshots.js';
 
 const variablesSchema = z.record(z.string(), z.unknown());
@@ -11,25 +16,40 @@ export function parseVariables(json: string): Record<string, unknown> {
   return parsed.success ? parsed.data : {};
 }
 
-/** Reads everything a conversation event shows about its conversation, in the caller's transaction. */
+/** Rows the caller already holds; the snapshot reads only what it is not given. */
+export interface KnownRows {
+  readonly channel?: ChannelRow | undefined;
+  readonly contact?: ContactRow | undefined;
+}
+
+const labelNames = z.array(z.string()).catch([]);
+
+/**
+ * Reads everything a conversation event shows about its conversation, in the caller's
+ * transaction. On the inbound hot path the channel and contact are already in hand, so a
+ * snapshot there costs no query at all (labels are cached on the conversation row).
+ */
 export async function conversationSnapshot(
   db: Db,
   conversation: ConversationRow,
+  known: KnownRows = {},
 ): Promise<ConversationSnapshot> {
   const accountId = conversation.account_id;
-  const [channel, contact, user, team, labels] = await Promise.all([
-    db
-      .selectFrom('channels')
-      .select(['id', 'type', 'name', 'provider'])
-      .where('account_id', '=', accountId)
-      .where('id', '=', conversation.channel_id)
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('contacts')
-      .select(['id', 'key', 'external_key', 'name', 'email', 'phone'])
-      .where('account_id', '=', accountId)
-      .where('id', '=', conversation.contact_id)
-      .executeTakeFirstOrThrow(),
+  const [channel, contact, user, team] = await Promise.all([
+    known.channel ??
+      db
+        .selectFrom('channels')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', conversation.channel_id)
+        .executeTakeFirstOrThrow(),
+    known.contact ??
+      db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', conversation.contact_id)
+        .executeTakeFirstOrThrow(),
     conversation.assignee_user_id === null
       ? undefined
       : db
@@ -46,21 +66,13 @@ export async function conversationSnapshot(
           .where('account_id', '=', accountId)
           .where('id', '=', conversation.assignee_team_id)
           .executeTakeFirst(),
-    db
-      .selectFrom('conversation_labels')
-      .innerJoin('labels', 'labels.id', 'conversation_labels.label_id')
-      .select('labels.name')
-      .where('conversation_labels.account_id', '=', accountId)
-      .where('conversation_labels.conversation_id', '=', conversation.id)
-      .orderBy('labels.name')
-      .execute(),
   ]);
   return {
     id: conversation.public_id,
     internalId: conversation.id,
     status: conversation.status,
     title: conversation.title,
-    channel,
+    channel: { id: channel.id, type: channel.type, name: channel.name, provider: channel.provider },
     contact: {
       id: contact.id,
       key: contact.key,
@@ -84,18 +96,23 @@ export async function conversationSnapshot(
     },
     botId: conversation.bot_id,
     variables: parseVariables(conversation.variables),
-    labels: labels.map((label) => label.name),
+    labels: labelNames.parse(JSON.parse(conversation.label_names)),
     createdAt: conversation.created_at,
     closedAt: conversation.closed_at,
   };
 }
 
-export function messageSnapshot(message: MessageRow, senderEmail: string | null): MessageSnapshot {
+/** `content` when the caller holds the parsed content already (it skips re-validating it). */
+export function messageSnapshot(
+  message: MessageRow,
+  senderEmail: string | null,
+  content?: MessageContent,
+): MessageSnapshot {
   return {
     id: message.public_id,
     direction: message.direction,
     sender: { type: message.sender_type, userId: message.sender_user_id, email: senderEmail },
-    content: messageContentSchema.parse(JSON.parse(message.content)),
+    content: content ?? messageContentSchema.parse(JSON.parse(message.content)),
     text: message.text,
     status: message.status,
     statusHistory: z.array(statusChangeSchema).parse(JSON.parse(message.status_history)),

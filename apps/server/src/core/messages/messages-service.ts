@@ -1,13 +1,19 @@
 import {
   contentToText,
   isStatusAdvance,
+  statusChangeSchema,
   type DeliveryStatus,
   type MessageContent,
   type StatusChange,
 } from '@parley/protocol';
+import { z } from 'zod';
 import type { ServiceContext } from '../context.js';
 import { messagePublicId } from '../ids.js';
-import { conversationSnapshot, messageSnapshot } from '../conversations/snapshots.js';
+import {
+  conversationSnapshot,
+  messageSnapshot,
+  type KnownRows,
+} from '../conversations/snapshots.js';
 import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
 import { MessagesRepository } from '../../storage/repositories/messages-repository.js';
 import type {
@@ -44,6 +50,7 @@ export class MessagesService {
     unit: UnitOfWork,
     conversation: ConversationRow,
     outgoing: OutgoingMessage,
+    known: KnownRows = {},
   ): Promise<MessageRow> {
     const now = Date.now();
     const accountId = conversation.account_id;
@@ -82,7 +89,14 @@ export class MessagesService {
       },
       unit,
     );
-    await this.#record(unit, { ...conversation, ...touched }, message, 'message.created');
+    await this.#record(
+      unit,
+      { ...conversation, ...touched },
+      message,
+      'message.created',
+      known,
+      outgoing.content,
+    );
     return message;
   }
 
@@ -94,6 +108,7 @@ export class MessagesService {
     unit: UnitOfWork,
     conversation: ConversationRow,
     incoming: IncomingMessage,
+    known: KnownRows = {},
   ): Promise<{ message: MessageRow; duplicate: boolean }> {
     const accountId = conversation.account_id;
     const messages = new MessagesRepository(unit.db, accountId);
@@ -128,7 +143,14 @@ export class MessagesService {
       waiting_since: conversation.waiting_since ?? now,
     };
     await new ConversationsRepository(unit.db, accountId).update(conversation.id, touched);
-    await this.#record(unit, { ...conversation, ...touched }, message, 'message.created');
+    await this.#record(
+      unit,
+      { ...conversation, ...touched },
+      message,
+      'message.created',
+      known,
+      incoming.content,
+    );
     return { message, duplicate: false };
   }
 
@@ -181,6 +203,8 @@ export class MessagesService {
     conversation: ConversationRow,
     message: MessageRow,
     type: 'message.created' | 'message.status_changed',
+    known: KnownRows = {},
+    content?: MessageContent,
   ): Promise<void> {
     const sender =
       message.sender_user_id === null
@@ -192,18 +216,12 @@ export class MessagesService {
             .where('id', '=', message.sender_user_id)
             .executeTakeFirst();
     await this.context.events.record(unit, conversation.account_id, conversation.id, type, {
-      conversation: await conversationSnapshot(unit.db, conversation),
-      message: messageSnapshot(message, sender?.email ?? null),
+      conversation: await conversationSnapshot(unit.db, conversation, known),
+      message: messageSnapshot(message, sender?.email ?? null, content),
     });
   }
 }
 
 function parseHistory(json: string): StatusChange[] {
-  const value: unknown = JSON.parse(json);
-  return Array.isArray(value)
-    ? value.filter(
-        (entry): entry is StatusChange =>
-          typeof entry === 'object' && entry !== null && 'status' in entry && 'at' in entry,
-      )
-    : [];
+  return z.array(statusChangeSchema).parse(JSON.parse(json));
 }

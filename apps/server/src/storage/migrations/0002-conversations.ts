@@ -134,6 +134,9 @@ export const conversations: Migration = {
       .addColumn('bot_id', 'bigint')
       .addColumn('title', 'text')
       .addColumn('variables', 'text', (c) => c.notNull())
+      // The label names, kept with the conversation (as Chatwoot's cached_label_list) so
+      // listing and event snapshots need no join; conversation_labels stays the truth.
+      .addColumn('label_names', 'text', (c) => c.notNull().defaultTo('[]'))
       .addColumn('unread_count', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('sla_policy_id', 'bigint', (c) =>
         c.references('sla_policies.id').onDelete('set null'),
