@@ -17,6 +17,8 @@ import { SandboxSender } from './core/channels/sandbox-sender.js';
 import { ConversationsService } from './core/conversations/conversations-service.js';
 import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
+import { SlaService } from './core/sla/sla-service.js';
+import { ContactsService } from './core/contacts/contacts-service.js';
 import { BullMqJobQueue } from './jobs/bullmq-queue.js';
 import type { JobQueue } from './jobs/queue.js';
 import { SqlJobQueue } from './jobs/sql-queue.js';
@@ -37,6 +39,7 @@ export interface Services {
   readonly channels: ChannelsService;
   readonly conversations: ConversationsService;
   readonly messages: MessagesService;
+  readonly contacts: ContactsService;
 }
 
 /** Everything one Parley process runs on, built once and closed once. */
@@ -132,8 +135,12 @@ export async function createRuntime(
   const senders = new ChannelSenders();
   senders.register(sandbox);
   const messages = new MessagesService(context);
+  const contacts = new ContactsService(context);
   queue.register(messageSendJob(context, senders, messages));
   queue.register(messageStatusJob(messages));
+  const sla = new SlaService(context);
+  queue.register(sla.checkJob());
+  context.events.onCommitting(sla.onEvent);
 
   let closing: Promise<void> | undefined;
   return {
@@ -155,8 +162,9 @@ export async function createRuntime(
       tokens: new TokensService(context),
       sessions: new SessionsService(context),
       channels: new ChannelsService(context),
-      conversations: new ConversationsService(context, messages),
+      conversations: new ConversationsService(context, messages, contacts),
       messages,
+      contacts,
     },
     startWorkers: () => queue.start(),
     close() {

@@ -12,6 +12,13 @@ export interface JobTypes {
     readonly messageId: number;
     readonly status: 'sent' | 'delivered' | 'read' | 'failed';
   };
+  /** Fires when an SLA clock runs out; re-evaluates it and records a breach once. */
+  'sla.check': {
+    readonly accountId: number;
+    readonly conversationId: number;
+    readonly kind: 'first_response' | 'next_response' | 'resolution';
+    readonly dueAt: number;
+  };
   'mail.send': {
     readonly to: string;
     readonly subject: string;

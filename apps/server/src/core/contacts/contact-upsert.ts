@@ -21,8 +21,7 @@ export interface UpsertResult {
 
 /** One item of a bulk upsert: its result, or why it failed (the others still ran). */
 export type UpsertItemResult =
-  | ({ readonly ok: true } & UpsertResult)
-  | { readonly ok: false; readonly error: DomainError };
+  ({ readonly ok: true } & UpsertResult) | { readonly ok: false; readonly error: DomainError };
 
 export const EMAIL_OR_PHONE_REQUIRED = 'Either email or phone is mandatory';
 
@@ -63,10 +62,7 @@ export async function upsertContacts(
     try {
       await inTransaction(target.db, async (unit) => {
         const keys = chunk.flatMap(({ fields }) => matchKeys(fields.email, fields.phone));
-        await new ContactsRepository(unit.db, target.accountId).lockMatchKeys(
-          target.dialect,
-          keys,
-        );
+        await new ContactsRepository(unit.db, target.accountId).lockMatchKeys(target.dialect, keys);
         for (const { index, fields } of chunk) {
           results[index] = await attempt(() => upsertIn(unit, target.accountId, fields));
         }

@@ -29,13 +29,7 @@ export async function insertContact(
   if (externalKey != null) {
     await assertExternalKeyFree(contacts, externalKey, undefined);
   } else if (externalKey === undefined) {
-    // The default key encodes the phone; a contact that had this phone before keeps it,
-    // so the new one goes without rather than failing.
-    const candidate = defaultExternalKey(phone, accountId);
-    externalKey =
-      candidate !== null && (await contacts.findByExternalKey(candidate)) === undefined
-        ? candidate
-        : null;
+    externalKey = await freeDefaultKey(contacts, phone, accountId);
   }
   return contacts.insert({
     key: generateContactKey(),
@@ -68,6 +62,11 @@ export async function applyContactChanges(
     if (fields.externalKey !== null)
       await assertExternalKeyFree(contacts, fields.externalKey, existing.id);
     changes.external_key = fields.externalKey;
+  } else if (fields.externalKey === undefined && existing.external_key === null) {
+    // A contact first known by e-mail gets the default key once it has a phone.
+    const phone = changes.phone === undefined ? existing.phone : changes.phone;
+    const key = await freeDefaultKey(contacts, phone, existing.account_id);
+    if (key !== null) changes.external_key = key;
   }
   const updated = await contacts.update(existing.id, changes);
   if (updated === undefined) throw new DomainError('CONTACT_NOT_FOUND');
@@ -91,6 +90,20 @@ export async function retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
     if (isUniqueViolation(error)) throw externalKeyTaken();
     throw error;
   }
+}
+
+/**
+ * The default external key of a phone, unless another contact holds it (one that had this
+ * phone before keeps its key): then none, rather than a failure.
+ */
+async function freeDefaultKey(
+  contacts: ContactsRepository,
+  phone: string | null,
+  accountId: number,
+): Promise<string | null> {
+  const candidate = defaultExternalKey(phone, accountId);
+  if (candidate === null) return null;
+  return (await contacts.findByExternalKey(candidate)) === undefined ? candidate : null;
 }
 
 async function assertExternalKeyFree(

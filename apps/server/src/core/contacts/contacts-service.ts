@@ -23,15 +23,6 @@ import { contactsCsvStream } from './csv-export.js';
 import { importContactsCsv, type CsvImportReport } from './csv-import.js';
 import { tryNormalizePhone } from './phone.js';
 
-export interface UpsertResult {
-  readonly contact: ContactRow;
-  readonly created: boolean;
-}
-
-/** One item of a bulk upsert: its result, or why it failed (the others still ran). */
-export type UpsertItemResult =
-  ({ readonly ok: true } & UpsertResult) | { readonly ok: false; readonly error: DomainError };
-
 export interface ContactPage {
   readonly contacts: readonly ContactRow[];
   /** The id to pass as `afterId` for the next page; null on the last page. */

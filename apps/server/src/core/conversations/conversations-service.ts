@@ -13,10 +13,19 @@ import type {
 } from '../../storage/schema-conversations.js';
 import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
 import { nextAgentInTeam } from './assignment.js';
-import { resolveContact, type ContactHint } from './contact-resolution.js';
+import type { ContactsService } from '../contacts/contacts-service.js';
 import { assertConversationAllowance } from './plan-limits.js';
 import { conversationSnapshot } from './snapshots.js';
 import { setVariablesInUnit } from './variables.js';
+
+/** Who a channel says the contact is. */
+export interface ContactHint {
+  /** The contact's id on the channel: phone (E.164), PSID, chat id, e-mail. */
+  readonly externalId: string;
+  readonly phone?: string | null | undefined;
+  readonly email?: string | null | undefined;
+  readonly name?: string | null | undefined;
+}
 
 export interface StartConversation {
   readonly channel: ChannelRow;
@@ -46,7 +55,26 @@ export class ConversationsService {
   constructor(
     private readonly context: ServiceContext,
     private readonly messages: MessagesService,
+    private readonly contacts: ContactsService,
   ) {}
+
+  #contactOf(
+    unit: UnitOfWork,
+    channel: ChannelRow,
+    hint: ContactHint,
+  ): ReturnType<ContactsService['findOrCreateByIdentity']> {
+    return this.contacts.findOrCreateByIdentity(
+      unit,
+      channel.account_id,
+      channel.id,
+      hint.externalId,
+      {
+        name: hint.name,
+        email: hint.email,
+        phone: hint.phone,
+      },
+    );
+  }
 
   async get(accountId: number, publicId: string): Promise<ConversationRow> {
     const conversation = await new ConversationsRepository(
@@ -67,7 +95,7 @@ export class ConversationsService {
   ): Promise<{ conversation: ConversationRow; message: MessageRow; contact: ContactRow }> {
     if (start.channel.enabled === 0) throw new DomainError('CHANNEL_NOT_ENABLED');
     return inTransaction(this.context.db, async (unit) => {
-      const { contact, created } = await resolveContact(unit, start.channel, start.contact);
+      const { contact, created } = await this.#contactOf(unit, start.channel, start.contact);
       if (contact.blocked === 1) throw new DomainError('CONTACT_IS_BLOCKED');
       const now = Date.now();
       let conversation = await this.#current(unit, accountId, contact.id, start.channel.id);
@@ -113,7 +141,7 @@ export class ConversationsService {
    */
   async receive(accountId: number, delivery: InboundDelivery): Promise<InboundResult> {
     return inTransaction(this.context.db, async (unit) => {
-      const { contact, created } = await resolveContact(unit, delivery.channel, delivery.contact);
+      const { contact, created } = await this.#contactOf(unit, delivery.channel, delivery.contact);
       if (contact.blocked === 1) return { outcome: 'blocked' };
       const now = Date.now();
       let conversation = await new ConversationsRepository(unit.db, accountId).findLatest(

@@ -95,6 +95,7 @@ export async function conversationSnapshot(
       bot: conversation.assigned_to_bot === 1,
     },
     botId: conversation.bot_id,
+    slaPolicyId: conversation.sla_policy_id,
     variables: parseVariables(conversation.variables),
     labels: labelNames.parse(JSON.parse(conversation.label_names)),
     createdAt: conversation.created_at,

@@ -35,6 +35,7 @@ export interface ConversationSnapshot {
     readonly bot: boolean;
   };
   readonly botId: number | null;
+  readonly slaPolicyId: number | null;
   readonly variables: Readonly<Record<string, unknown>>;
   readonly labels: readonly string[];
   readonly createdAt: number;

@@ -1,28 +1,9 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONTACT_CSV_COLUMNS } from '../../core/contacts/csv-export.js';
 import { parseCsv } from '../../core/contacts/csv.js';
-import type { Runtime } from '../../runtime.js';
 import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
 import { STACKS } from '../../testing/test-databases.js';
 import { CSV_IMPORT_LIMIT_BYTES } from './contact-routes.js';
-import type { registerNativeRoutes } from './index.js';
-
-// As in contact-routes.test.ts: adds the routes until index.ts does.
-vi.mock('./index.js', async (importOriginal) => {
-  const original = await importOriginal<{ registerNativeRoutes: typeof registerNativeRoutes }>();
-  const { registerContactRoutes } = await import('./contact-routes.js');
-  return {
-    registerNativeRoutes: async (app: FastifyInstance, runtime: Runtime) => {
-      await original.registerNativeRoutes(app, runtime);
-      void app.register((scope) => {
-        if (!scope.hasRoute({ method: 'GET', url: '/api/native/contacts/:id' }))
-          registerContactRoutes(scope, runtime);
-        return Promise.resolve();
-      });
-    },
-  };
-});
 
 const CSV = 'text/csv; charset=utf-8';
 

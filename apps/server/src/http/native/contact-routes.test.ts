@@ -1,28 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../core/contacts/csv.js';
-import type { Runtime } from '../../runtime.js';
 import { accountFixture } from '../../testing/account-fixture.js';
 import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
 import { STACKS } from '../../testing/test-databases.js';
-import type { registerNativeRoutes } from './index.js';
-
-// Until index.ts registers the contact routes, add them after the others; once it does,
-// the route exists and this adds nothing (so the test needs no change when wired).
-vi.mock('./index.js', async (importOriginal) => {
-  const original = await importOriginal<{ registerNativeRoutes: typeof registerNativeRoutes }>();
-  const { registerContactRoutes } = await import('./contact-routes.js');
-  return {
-    registerNativeRoutes: async (app: FastifyInstance, runtime: Runtime) => {
-      await original.registerNativeRoutes(app, runtime);
-      void app.register((scope) => {
-        if (!scope.hasRoute({ method: 'GET', url: '/api/native/contacts/:id' }))
-          registerContactRoutes(scope, runtime);
-        return Promise.resolve();
-      });
-    },
-  };
-});
 
 interface ContactBody {
   id: number;

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contactVariables, contactVariablesSchema } from '../../core/contacts/contact-fields.js';
-import { ContactsService } from '../../core/contacts/contacts-service.js';
 import type { Runtime } from '../../runtime.js';
 import type { ContactRow } from '../../storage/schema-conversations.js';
 import { principalOf } from '../plugins/authenticate.js';
@@ -88,7 +87,7 @@ const importReport = z.object({
  */
 export function registerContactRoutes(app: FastifyInstance, runtime: Runtime): void {
   // Until runtime.services has `contacts`, the service is built here from the context.
-  const contacts = new ContactsService(runtime.context);
+  const contacts = runtime.services.contacts;
 
   void app.register((scope) => {
     scope.addContentTypeParser(

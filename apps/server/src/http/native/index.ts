@@ -5,6 +5,7 @@ import { registerChannelRoutes } from './channel-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
 import { registerRoleRoutes } from './role-routes.js';
+import { registerSlaRoutes } from './sla-routes.js';
 import { registerTeamRoutes } from './team-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -19,5 +20,6 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerChannelRoutes(app, runtime);
   registerTemplateRoutes(app, runtime);
   registerContactRoutes(app, runtime);
+  registerSlaRoutes(app, runtime);
   return Promise.resolve();
 }

@@ -2,12 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { contactVariablesSchema } from '../../core/contacts/contact-fields.js';
-import { ContactsService } from '../../core/contacts/contacts-service.js';
+import type { ContactsService } from '../../core/contacts/contacts-service.js';
 import type { Runtime } from '../../runtime.js';
-import type { ErrorDialect } from '../errors/dialect.js';
-import type { ValidationIssue } from '../errors/validation-issue.js';
 import { principalOf } from '../plugins/authenticate.js';
-import { joiMessage, wotnotErrors } from './wotnot-errors.js';
+import { wotnotErrors } from './wotnot-errors.js';
+import { wotnotErrorResponse } from './wotnot-schemas.js';
 
 const TAGS = ['WotNot: contacts'];
 
@@ -92,61 +91,15 @@ export async function handleWotnotContactUpsert(
   return failed.length > 0 ? response : seedShape;
 }
 
-/**
- * WotNot's envelope with Joi's labels: `"contacts[0]" must contain …` and the path as
- * `["contacts", 0]`, as the seed shows. (The shared mapper joins paths with dots and
- * keeps indexes as strings; this one is for the routes whose bodies hold arrays.)
- */
-export const wotnotContactErrors: ErrorDialect = {
-  name: 'wotnot',
-  toResponse(problem, requestId) {
-    const base = wotnotErrors.toResponse({ ...problem, issues: [] }, requestId);
-    if (problem.issues.length === 0) return base;
-    const { error } = problem;
-    const message = problem.issues.map((issue) => ({
-      message: joiMessage({ ...issue, path: [joiLabel(issue.path)] }),
-      path: issue.path.map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment)),
-    }));
-    return {
-      status: error.status,
-      body: { ok: false, error: error.code, code: error.code, status: error.status, message },
-    };
-  },
-};
-
-/** Joi's label of a path: `contacts[0].email`. */
-function joiLabel(path: ValidationIssue['path']): string {
-  return path.reduce(
-    (label, segment) =>
-      /^\d+$/.test(segment)
-        ? `${label}[${segment}]`
-        : label === ''
-          ? segment
-          : `${label}.${segment}`,
-    '',
-  );
-}
-
-const wotnotError = z.object({
-  ok: z.literal(false),
-  error: z.string(),
-  code: z.string(),
-  status: z.number(),
-  message: z.union([
-    z.string(),
-    z.array(z.object({ message: z.string(), path: z.array(z.union([z.string(), z.number()])) })),
-  ]),
-});
-
 /** `POST /v1/contacts`: the account comes from the token (these paths have no :account). */
 export function registerWotnotContactRoutes(app: FastifyInstance, runtime: Runtime): void {
   // Until runtime.services has `contacts`, the service is built here from the context.
-  const services = { contacts: new ContactsService(runtime.context) };
+  const services = { contacts: runtime.services.contacts };
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/contacts', {
     config: {
-      errors: wotnotContactErrors,
+      errors: wotnotErrors,
       auth: { mode: 'principal', permission: 'contacts.full_access' },
     },
     schema: {
@@ -155,9 +108,9 @@ export function registerWotnotContactRoutes(app: FastifyInstance, runtime: Runti
       body: wotnotContactsBody,
       response: {
         200: wotnotContactsResponse,
-        400: wotnotError,
-        401: wotnotError,
-        403: wotnotError,
+        400: wotnotErrorResponse,
+        401: wotnotErrorResponse,
+        403: wotnotErrorResponse,
       },
     },
     handler: (request) =>

@@ -5,7 +5,6 @@ import { assertAgentSeat } from '../../core/conversations/plan-limits.js';
 import type { Runtime } from '../../runtime.js';
 import { parseWith, passThroughValidator } from '../errors/parse-body.js';
 import { principalOf } from '../plugins/authenticate.js';
-import { ContactsService } from '../../core/contacts/contacts-service.js';
 import { normalizePhone } from '../../core/contacts/phone.js';
 import { DomainError } from '../../core/errors/domain-error.js';
 import {
@@ -63,7 +62,7 @@ const createdConversation = z.object({
 export function registerWotnotConversationRoutes(app: FastifyInstance, runtime: Runtime): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { services } = runtime;
-  const contacts = new ContactsService(runtime.context);
+  const contacts = runtime.services.contacts;
 
   api.post('/v1/conversations', {
     config: {
