@@ -23,7 +23,16 @@ const FASTIFY_CODES: Readonly<Record<string, DomainError['code']>> = {
 };
 
 export function toProblem(error: unknown): Problem {
-  if (isDomainError(error)) return { error, issues: [], unexpected: false };
+  if (isDomainError(error)) {
+    // A service's own field problems (an invalid phone number) read like schema failures.
+    const issues = error.issues.map((issue) => ({
+      path: issue.path.map(String),
+      code: 'custom',
+      message: issue.message,
+      missing: false,
+    }));
+    return { error, issues, unexpected: false };
+  }
   const issues = validationIssues(error);
   if (issues !== undefined) {
     return {

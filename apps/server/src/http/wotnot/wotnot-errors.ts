@@ -104,6 +104,10 @@ export function joiMessage(issue: ValidationIssue): string {
       return `${label} must be one of [${(issue.values ?? []).map(String).join(', ')}]`;
     case 'unrecognized_keys':
       return `"${joiLabel([...issue.path, ...(issue.keys ?? [])])}" is not allowed`;
+    case 'custom':
+      // Services phrase their own issues whole (`"phone" must be …`); schema refinements
+      // give only the predicate (`must contain at least one of [email, phone]`).
+      return issue.message.startsWith('"') ? issue.message : `${label} ${issue.message}`;
     default:
       return `${label} ${issue.message}`;
   }

@@ -78,6 +78,12 @@ export const conversations: Migration = {
       .addColumn('last_activity_at', 'bigint')
       .addUniqueConstraint('contacts_account_external_key_unique', ['account_id', 'external_key'])
       .execute();
+    // Export and search page through one account by id.
+    await schema
+      .createIndex('contacts_account_id_idx')
+      .on('contacts')
+      .columns(['account_id', 'id'])
+      .execute();
     await schema
       .createIndex('contacts_email_idx')
       .on('contacts')
