@@ -19,6 +19,14 @@ import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
 import { SlaService } from './core/sla/sla-service.js';
 import { ContactsService } from './core/contacts/contacts-service.js';
+import { kickPendingLanes } from './core/webhooks/webhook-lanes.js';
+import {
+  webhookDeliverJob,
+  type WebhookDeliveryOptions,
+} from './core/webhooks/webhook-delivery-job.js';
+import { registerWebhookListener } from './core/webhooks/webhook-listener.js';
+import { WebhooksService } from './core/webhooks/webhooks-service.js';
+import { GuardedHttpClient } from './security/guarded-fetch.js';
 import { BullMqJobQueue } from './jobs/bullmq-queue.js';
 import type { JobQueue } from './jobs/queue.js';
 import { SqlJobQueue } from './jobs/sql-queue.js';
@@ -40,6 +48,7 @@ export interface Services {
   readonly conversations: ConversationsService;
   readonly messages: MessagesService;
   readonly contacts: ContactsService;
+  readonly webhooks: WebhooksService;
 }
 
 /** Everything one Parley process runs on, built once and closed once. */
@@ -67,6 +76,8 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Apply pending migrations first (default true). */
   readonly migrate?: boolean;
+  /** Webhook retry timing (tests shorten the 24 h horizon to seconds). */
+  readonly webhookDelivery?: Omit<WebhookDeliveryOptions, 'http'>;
 }
 
 export function createLogger(config: Config): Logger {
@@ -141,6 +152,10 @@ export async function createRuntime(
   const sla = new SlaService(context);
   queue.register(sla.checkJob());
   context.events.onCommitting(sla.onEvent);
+  // The one client for outbound requests made on a user's behalf (SSRF-guarded).
+  const http = new GuardedHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
+  queue.register(webhookDeliverJob(context, { ...options.webhookDelivery, http }));
+  registerWebhookListener(context.events, context);
 
   let closing: Promise<void> | undefined;
   return {
@@ -165,8 +180,13 @@ export async function createRuntime(
       conversations: new ConversationsService(context, messages, contacts),
       messages,
       contacts,
+      webhooks: new WebhooksService(context, { http }),
     },
-    startWorkers: () => queue.start(),
+    async startWorkers() {
+      await queue.start();
+      // Lanes whose wake-up was lost (a restart between retries) are picked up again.
+      await kickPendingLanes(database.db, queue, undefined);
+    },
     close() {
       closing ??= (async () => {
         await queue.stop(config.shutdownTimeoutMs);

@@ -57,6 +57,7 @@ const environmentSchema = z.object({
   PARLEY_JOB_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PARLEY_RUN_WORKERS: booleanFromEnv.default(true),
+  PARLEY_ALLOW_PRIVATE_NETWORKS: booleanFromEnv.default(false),
   PARLEY_BOOTSTRAP_EMAIL: z.email().optional(),
   PARLEY_BOOTSTRAP_PASSWORD: z.string().min(8).optional(),
   PARLEY_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
@@ -86,6 +87,8 @@ export interface Config {
   readonly jobBackoffMs: number;
   readonly shutdownTimeoutMs: number;
   readonly runWorkers: boolean;
+  /** Outbound requests made for users may reach loopback/private addresses (tests, labs). */
+  readonly allowPrivateNetworks: boolean;
   readonly bootstrap: {
     readonly email: string | undefined;
     readonly password: string | undefined;
@@ -134,6 +137,7 @@ export function loadConfig(env: Environment): Config {
     jobBackoffMs: e.PARLEY_JOB_BACKOFF_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     runWorkers: e.PARLEY_RUN_WORKERS,
+    allowPrivateNetworks: e.PARLEY_ALLOW_PRIVATE_NETWORKS,
     bootstrap: {
       email: e.PARLEY_BOOTSTRAP_EMAIL,
       password: e.PARLEY_BOOTSTRAP_PASSWORD,

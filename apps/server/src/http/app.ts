@@ -17,6 +17,7 @@ import { registerErrorHandling } from './plugins/error-handling.js';
 import { registerRequestMetrics } from './plugins/observability.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerWotnotRoutes } from './wotnot/index.js';
+import { registerRealtime } from '../realtime/realtime-plugin.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -89,5 +90,6 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   registerInvitationPage(app);
   await app.register((scope) => registerNativeRoutes(scope, runtime), { prefix: '/api/native' });
   await app.register((scope) => registerWotnotRoutes(scope, runtime));
+  await registerRealtime(app, runtime);
   return app;
 }

@@ -49,6 +49,7 @@ export async function createTestApp(
     PARLEY_SECRET_KEY: 'test-secret-key-test-secret-key-0123456789',
     PARLEY_RATE_LIMIT_PER_MINUTE: '0',
     PARLEY_JOB_POLL_MS: '20',
+    PARLEY_ALLOW_PRIVATE_NETWORKS: 'true',
     ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: redisPrefix }),
     ...env,
   });

@@ -5,6 +5,7 @@ import { conversationPublicId } from '../ids.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
 import type { MessagesService } from '../messages/messages-service.js';
 import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
+import { MessagesRepository } from '../../storage/repositories/messages-repository.js';
 import type {
   ChannelRow,
   ContactRow,
@@ -141,6 +142,21 @@ export class ConversationsService {
    */
   async receive(accountId: number, delivery: InboundDelivery): Promise<InboundResult> {
     return inTransaction(this.context.db, async (unit) => {
+      // A provider redelivering a message we have is answered first: it must not reopen or
+      // start a conversation.
+      if (delivery.providerMessageId !== null) {
+        const known = await new MessagesRepository(unit.db, accountId).findByProviderId(
+          delivery.channel.id,
+          delivery.providerMessageId,
+        );
+        if (known !== undefined) {
+          const conversation = await new ConversationsRepository(unit.db, accountId).findById(
+            known.conversation_id,
+          );
+          if (conversation !== undefined)
+            return { outcome: 'duplicate', conversation, message: known };
+        }
+      }
       const { contact, created } = await this.#contactOf(unit, delivery.channel, delivery.contact);
       if (contact.blocked === 1) return { outcome: 'blocked' };
       const now = Date.now();

@@ -93,6 +93,11 @@ export const errorCatalog = {
     message: 'WhatsApp template is not available in the account.',
   },
   TEMPLATE_NOT_APPROVED: { status: 404, message: 'Oops, template is not approved' },
+  LABEL_ALREADY_EXISTS: { status: 409, message: 'A label with this name already exists.' },
+  SAVED_REPLY_ALREADY_EXISTS: {
+    status: 409,
+    message: 'A saved reply with this short code already exists.',
+  },
   INVALID_DATA: { status: 400, message: 'The message is not valid for this conversation.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong. It has been logged.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is shutting down or not ready.' },

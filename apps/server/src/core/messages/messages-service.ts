@@ -112,15 +112,8 @@ export class MessagesService {
   ): Promise<{ message: MessageRow; duplicate: boolean }> {
     const accountId = conversation.account_id;
     const messages = new MessagesRepository(unit.db, accountId);
-    if (incoming.providerMessageId !== null) {
-      const existing = await messages.findByProviderId(
-        conversation.channel_id,
-        incoming.providerMessageId,
-      );
-      if (existing !== undefined) return { message: existing, duplicate: true };
-    }
     const now = incoming.at ?? Date.now();
-    const message = await messages.insert({
+    const message = await messages.insertUnlessKnown({
       public_id: messagePublicId(),
       conversation_id: conversation.id,
       channel_id: conversation.channel_id,
@@ -136,6 +129,15 @@ export class MessagesService {
       created_at: now,
       updated_at: now,
     });
+    if (message === undefined) {
+      // The same provider message raced in through another delivery and won.
+      const existing = await messages.findByProviderId(
+        conversation.channel_id,
+        incoming.providerMessageId ?? '',
+      );
+      if (existing === undefined) throw new Error('a conflicting message vanished');
+      return { message: existing, duplicate: true };
+    }
     const touched: Partial<ConversationRow> = {
       last_message_at: now,
       last_inbound_at: now,

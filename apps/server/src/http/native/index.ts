@@ -4,6 +4,8 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
+import { registerNativeWebhookRoutes } from './webhook-routes.js';
+import { registerInboxRoutes } from './inbox-routes.js';
 import { registerRoleRoutes } from './role-routes.js';
 import { registerSlaRoutes } from './sla-routes.js';
 import { registerTeamRoutes } from './team-routes.js';
@@ -21,5 +23,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerTemplateRoutes(app, runtime);
   registerContactRoutes(app, runtime);
   registerSlaRoutes(app, runtime);
+  registerInboxRoutes(app, runtime);
+  registerNativeWebhookRoutes(app, runtime.services.webhooks);
   return Promise.resolve();
 }

@@ -21,6 +21,9 @@ export function postgresDialect(connectionString: string, poolSize = 10): Storag
       const types = new pg.TypeOverrides();
       types.setTypeParser(INT8_OID, parseInt8);
       const pool = new pg.Pool({ connectionString, max: poolSize, types });
+      // An idle client whose server connection ends (a restart, a forced DROP DATABASE in
+      // tests) emits 'error' on the pool; unhandled, that would crash the process.
+      pool.on('error', () => undefined);
       return new PostgresDialect({ pool });
     },
   };

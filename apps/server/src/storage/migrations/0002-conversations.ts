@@ -280,6 +280,14 @@ export const conversations: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .execute();
 
+    // WotNot configures one event webhook per account; every event reads it by account.
+    await schema
+      .createIndex('webhooks_account_unique')
+      .on('webhooks')
+      .column('account_id')
+      .unique()
+      .execute();
+
     await accountColumn(withId(schema.createTable('webhook_deliveries'), dialect))
       .addColumn('webhook_id', 'bigint', (c) =>
         c.notNull().references('webhooks.id').onDelete('cascade'),
@@ -296,6 +304,12 @@ export const conversations: Migration = {
       .addColumn('last_error', 'text')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('delivered_at', 'bigint')
+      .execute();
+    // The delivery log lists an account's deliveries by status, newest first.
+    await schema
+      .createIndex('webhook_deliveries_log_idx')
+      .on('webhook_deliveries')
+      .columns(['account_id', 'status', 'id'])
       .execute();
     await schema
       .createIndex('webhook_deliveries_lane_idx')

@@ -36,6 +36,18 @@ export class MessagesRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** Inserts, unless the channel already has a message with this provider id (then undefined). */
+  insertUnlessKnown(
+    message: Omit<MessageRow, 'id' | 'account_id'>,
+  ): Promise<MessageRow | undefined> {
+    return this.db
+      .insertInto('messages')
+      .values({ ...message, account_id: this.accountId })
+      .onConflict((conflict) => conflict.columns(['channel_id', 'provider_message_id']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  }
+
   async update(
     id: number,
     changes: Omit<Updateable<MessagesTable>, 'id' | 'account_id'>,
