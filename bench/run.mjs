@@ -201,15 +201,26 @@ async function benchIngest(label, base, headers) {
   const created = await fetch(`${base}/api/native/channels`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'whatsapp', provider: 'sandbox', name: 'Bench', phone_number: '+14155550100' }),
+    body: JSON.stringify({
+      type: 'whatsapp',
+      provider: 'sandbox',
+      name: 'Bench',
+      phone_number: '+14155550100',
+    }),
   });
-  if (created.status !== 201) throw new Error(`creating a channel gave ${created.status} ${await created.text()}`);
+  if (created.status !== 201)
+    throw new Error(`creating a channel gave ${created.status} ${await created.text()}`);
   const { id } = await created.json();
   let i = 0;
   const message = () => {
     const u = i++ % 5000;
     const from = `+1415555${String(u).padStart(4, '0')}`;
-    return { from, name: `User ${u}`, content: { type: 'text', text: `hello ${i}` }, provider_message_id: `wamid.${i}` };
+    return {
+      from,
+      name: `User ${u}`,
+      content: { type: 'text', text: `hello ${i}` },
+      provider_message_id: `wamid.${i}`,
+    };
   };
   const url = `${base}/api/native/channels/${id}/sandbox/inbound`;
   return load(`${label}: inbound message ingest`, postEach(url, headers, message));
