@@ -94,7 +94,7 @@ describe.each(STACKS)('conversation events reach the WotNot webhook on $name', (
     );
     expect(steps()).toEqual([
       'conversation_create',
-      'message',
+      'message:queued',
       'message_status:sent',
       'message_status:delivered',
     ]);
