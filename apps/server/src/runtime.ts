@@ -14,6 +14,7 @@ import { UsersService } from './core/users/users-service.js';
 import { ChannelSenders } from './core/channels/channel-sender.js';
 import { ChannelsService } from './core/channels/channels-service.js';
 import { SandboxSender } from './core/channels/sandbox-sender.js';
+import { ApiChannelSender } from './core/channels/api-sender.js';
 import { ConversationsService } from './core/conversations/conversations-service.js';
 import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
@@ -155,6 +156,10 @@ export async function createRuntime(
   // The one client for outbound requests made on a user's behalf (SSRF-guarded).
   const http = new GuardedHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
   queue.register(webhookDeliverJob(context, { ...options.webhookDelivery, http }));
+  const channels = new ChannelsService(context);
+  senders.register(
+    new ApiChannelSender(http, (channel) => channels.secretsOf(channel).secret ?? ''),
+  );
   registerWebhookListener(context.events, context);
 
   let closing: Promise<void> | undefined;
@@ -176,7 +181,7 @@ export async function createRuntime(
       teams: new TeamsService(context),
       tokens: new TokensService(context),
       sessions: new SessionsService(context),
-      channels: new ChannelsService(context),
+      channels,
       conversations: new ConversationsService(context, messages, contacts),
       messages,
       contacts,

@@ -18,6 +18,7 @@ import { registerRequestMetrics } from './plugins/observability.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerWotnotRoutes } from './wotnot/index.js';
 import { registerRealtime } from '../realtime/realtime-plugin.js';
+import { registerApiChannelWebhooks } from './webhooks/api-channel-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -48,6 +49,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
     if (text.trim() === '') done(null, undefined);
     else void parseJson(request, text, done);
   });
@@ -91,5 +93,6 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   await app.register((scope) => registerNativeRoutes(scope, runtime), { prefix: '/api/native' });
   await app.register((scope) => registerWotnotRoutes(scope, runtime));
   await registerRealtime(app, runtime);
+  registerApiChannelWebhooks(app, runtime);
   return app;
 }

@@ -25,6 +25,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** The JSON body as received, for routes that verify a signature over it. */
+    rawBody?: string;
   }
 }
 

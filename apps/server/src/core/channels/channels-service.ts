@@ -37,6 +37,19 @@ export class ChannelsService {
 
   async create(accountId: number, input: ChannelInput): Promise<ChannelRow> {
     const phoneNumber = input.phoneNumber === undefined ? null : channelNumber(input.phoneNumber);
+    if (input.provider === 'api') {
+      // The API channel signs what it sends and checks what it receives with this secret.
+      if ((input.secrets?.secret ?? '').length < 16) {
+        throw new DomainError('BAD_REQUEST', {
+          message: 'An API channel needs secrets.secret (16 characters or more).',
+        });
+      }
+      if (typeof input.config?.url !== 'string' || !URL.canParse(input.config.url)) {
+        throw new DomainError('BAD_REQUEST', {
+          message: 'An API channel needs config.url: where its outbound messages are POSTed.',
+        });
+      }
+    }
     if (phoneNumber === undefined) {
       throw new DomainError('BAD_REQUEST', {
         message: '"phone_number" must be a phone number with 5 to 15 digits',
