@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
+import { registerAccountSettingsRoutes } from './account-settings-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
@@ -23,6 +24,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerTemplateRoutes(app, runtime);
   registerContactRoutes(app, runtime);
   registerSlaRoutes(app, runtime);
+  registerAccountSettingsRoutes(app, runtime);
   registerInboxRoutes(app, runtime);
   registerNativeWebhookRoutes(app, runtime.services.webhooks);
   return Promise.resolve();
