@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { loadConfig, type Environment } from '../config/config.js';
 import { bootstrapFirstAccount } from '../core/accounts/bootstrap.js';
 import { createAccount, type CreatedAccount } from '../core/accounts/accounts-service.js';
@@ -20,6 +21,10 @@ import path from 'node:path';
 
 export interface TestApp {
   readonly app: FastifyInstance;
+  /** `http://127.0.0.1:<port>` when created with `listen` (real sockets, WebSockets). */
+  readonly url: string;
+  /** The Redis key prefix of this app (shared apps share it). */
+  readonly redisPrefix: string;
   readonly runtime: Runtime;
   readonly database: TestDatabase;
   /** The first account, created as on a real first start. */
@@ -29,18 +34,31 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Listen on a loopback port (for real HTTP or WebSocket clients); else `inject` only. */
+  readonly listen?: boolean;
+  readonly logger?: Logger;
+  /** Share another app's database and Redis prefix: two "processes" in one test. */
+  readonly shared?: { readonly database: TestDatabase; readonly redisPrefix: string };
+}
+
+/** The account token every test app's first account gets. */
+export const TEST_ACCOUNT_TOKEN = 'test-account-token-0123456789';
+
 /**
- * A whole Parley app on a fresh database of the given dialect, driven with `inject`
- * (no socket). Extra environment variables override the test defaults.
+ * A whole Parley app on a fresh database of the given dialect (driven with `inject`, or
+ * listening when asked). Extra environment variables override the test defaults.
  */
 export async function createTestApp(
   stack: DialectName | TestStack,
   env: Environment = {},
+  options: TestAppOptions = {},
 ): Promise<TestApp> {
   const { dialect, redis } = typeof stack === 'string' ? { dialect: stack, redis: false } : stack;
   const redisUrl = redis ? testRedisUrl() : undefined;
-  const redisPrefix = uniqueRedisPrefix('app');
-  const database = await createTestDatabase(dialect);
+  const redisPrefix = options.shared?.redisPrefix ?? uniqueRedisPrefix('app');
+  const owned = options.shared === undefined;
+  const database = options.shared?.database ?? (await createTestDatabase(dialect));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-data-'));
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -50,16 +68,27 @@ export async function createTestApp(
     PARLEY_RATE_LIMIT_PER_MINUTE: '0',
     PARLEY_JOB_POLL_MS: '20',
     PARLEY_ALLOW_PRIVATE_NETWORKS: 'true',
+    PARLEY_BOOTSTRAP_TOKEN: TEST_ACCOUNT_TOKEN,
     ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: redisPrefix }),
     ...env,
   });
-  const runtime = await createRuntime(config, { logger: testLogger() });
-  const first = await bootstrapFirstAccount(runtime.database.db, config);
-  if (first === undefined) throw new Error('a fresh database must bootstrap');
+  const runtime = await createRuntime(config, { logger: options.logger ?? testLogger() });
+  // A second app on a shared database finds the account the first one bootstrapped.
+  const first =
+    (await bootstrapFirstAccount(runtime.database.db, config)) ??
+    (await existingFirstAccount(runtime));
   const app = await buildApp(runtime);
   await app.ready();
+  let url = '';
+  if (options.listen === true) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  }
   return {
     app,
+    url,
+    redisPrefix,
     runtime,
     database,
     first,
@@ -73,11 +102,28 @@ export async function createTestApp(
     async close() {
       await app.close();
       await runtime.close();
-      await database.drop();
-      if (redisUrl !== undefined) await deleteRedisKeys(redisUrl, redisPrefix);
+      // The app that created the database and prefix cleans them up.
+      if (owned) await database.drop();
+      if (owned && redisUrl !== undefined) await deleteRedisKeys(redisUrl, redisPrefix);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function existingFirstAccount(runtime: Runtime): Promise<CreatedAccount> {
+  const { db } = runtime.database;
+  const account = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  const admin = await db
+    .selectFrom('users')
+    .selectAll()
+    .where('account_id', '=', account.id)
+    .orderBy('id')
+    .executeTakeFirstOrThrow();
+  return { account, admin, adminPassword: '', accountToken: TEST_ACCOUNT_TOKEN };
 }
 
 export function bearer(token: string): { authorization: string } {

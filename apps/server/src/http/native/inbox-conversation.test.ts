@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountFixture } from '../../testing/account-fixture.js';
 import { bearer, type TestApp } from '../../testing/test-app.js';
 import { STACKS } from '../../testing/test-databases.js';
-import { createInboxTestApp } from './inbox-test-app.js';
+import { createTestApp } from '../../testing/test-app.js';
 import { inboxFixture, type Headers } from './inbox-test-fixture.js';
 
 interface Detail {
@@ -30,7 +30,7 @@ describe.each(STACKS)('inbox conversation API on $name', (stack) => {
   let conversation: string;
   let agent: { id: number; headers: Headers };
   beforeEach(async () => {
-    t = await createInboxTestApp(stack);
+    t = await createTestApp(stack);
     fx = inboxFixture(t);
     channel = await fx.channel('WhatsApp');
     conversation = await fx.inbound(channel, '+14155550123', 'message 1');

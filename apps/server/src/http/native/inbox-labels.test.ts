@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountFixture } from '../../testing/account-fixture.js';
 import { bearer, type TestApp } from '../../testing/test-app.js';
 import { STACKS } from '../../testing/test-databases.js';
-import { createInboxTestApp } from './inbox-test-app.js';
+import { createTestApp } from '../../testing/test-app.js';
 import { inboxFixture } from './inbox-test-fixture.js';
 
 interface Label {
@@ -23,7 +23,7 @@ describe.each(STACKS)('inbox labels and saved replies on $name', (stack) => {
   let t: TestApp;
   let fx: ReturnType<typeof inboxFixture>;
   beforeEach(async () => {
-    t = await createInboxTestApp(stack);
+    t = await createTestApp(stack);
     fx = inboxFixture(t);
   });
   afterEach(async () => {
