@@ -51,6 +51,17 @@ describe('the HTTP app', () => {
     }
   });
 
+  it('publishes the JSON Schemas of message content and of bot flows', async () => {
+    t = await createTestApp('sqlite');
+    const message = await t.app.inject({ url: '/schemas/message.json' });
+    expect(message.statusCode).toBe(200);
+    expect(message.headers['content-type']).toContain('application/schema+json');
+    expect(JSON.stringify(message.json())).toContain('quick_replies');
+    const flow = await t.app.inject({ url: '/schemas/flow.json' });
+    expect(flow.statusCode).toBe(200);
+    expect(JSON.stringify(flow.json())).toContain('edges');
+  });
+
   it('answers an oversized body with 413 in the route dialect and an unknown route with 404', async () => {
     t = await createTestApp('sqlite', { PARLEY_BODY_LIMIT_BYTES: '1024' });
     const big = await t.app.inject({

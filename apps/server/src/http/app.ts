@@ -11,6 +11,7 @@ import {
 import type { Runtime } from '../runtime.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInvitationPage } from './invitation-page.js';
+import { registerSchemaRoutes } from './schema-routes.js';
 import { registerNativeRoutes } from './native/index.js';
 import { registerAuthentication } from './plugins/authenticate.js';
 import { registerErrorHandling } from './plugins/error-handling.js';
@@ -90,6 +91,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, runtime);
   registerInvitationPage(app);
+  registerSchemaRoutes(app);
   await app.register((scope) => registerNativeRoutes(scope, runtime), { prefix: '/api/native' });
   await app.register((scope) => registerWotnotRoutes(scope, runtime));
   await registerRealtime(app, runtime);

@@ -220,7 +220,40 @@ export interface AccountEventsTable {
   created_at: number;
 }
 
+export interface BotsTable {
+  id: Generated<number>;
+  account_id: number;
+  title: string;
+  type: Generated<'inbound' | 'outbound'>;
+  /** WotNot channel names the bot answers on (JSON array: "WEB", "API", "WHATSAPP", …). */
+  channel_types: Generated<string>;
+  priority: Generated<number>;
+  language: Generated<string>;
+  owner_user_id: number | null;
+  active: Generated<number>;
+  bot_key: string;
+  preview_key: string;
+  /** The flow being edited (JSON). */
+  draft_flow: string;
+  deployed_version_id: number | null;
+  last_deployed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface FlowVersionsTable {
+  id: Generated<number>;
+  account_id: number;
+  bot_id: number;
+  version: number;
+  flow: string;
+  created_by: number | null;
+  created_at: number;
+}
+
 export interface ConversationSchema {
+  bots: BotsTable;
+  flow_versions: FlowVersionsTable;
   account_settings: AccountSettingsTable;
   channels: ChannelsTable;
   contacts: ContactsTable;
@@ -250,3 +283,6 @@ export type NoteRow = Selectable<NotesTable>;
 export type LabelRow = Selectable<LabelsTable>;
 export type SavedReplyRow = Selectable<SavedRepliesTable>;
 export type SlaPolicyRow = Selectable<SlaPoliciesTable>;
+
+export type BotRow = Selectable<BotsTable>;
+export type FlowVersionRow = Selectable<FlowVersionsTable>;

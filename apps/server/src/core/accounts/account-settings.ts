@@ -14,8 +14,10 @@ export const accountSettingsSchema = z.object({
       conversationsPerMonth: z.number().int().min(0).nullable().default(null),
       /** Agents (active human users, oldest first) who may act in conversations. */
       agentSeats: z.number().int().min(0).nullable().default(null),
+      /** Bots the account may have. */
+      bots: z.number().int().min(0).nullable().default(null),
     })
-    .default({ conversationsPerMonth: null, agentSeats: null }),
+    .default({ conversationsPerMonth: null, agentSeats: null, bots: null }),
 });
 
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;

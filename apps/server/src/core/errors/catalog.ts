@@ -98,6 +98,12 @@ export const errorCatalog = {
     status: 409,
     message: 'A saved reply with this short code already exists.',
   },
+  BOT_NOT_FOUND: { status: 404, message: 'Bot not found.' },
+  MAXIMUM_BOTS_LIMIT_REACHED: {
+    status: 400,
+    message: 'Maximum bots limit reached for the account.',
+  },
+  INVALID_FLOW: { status: 400, message: 'The flow is not valid.' },
   INVALID_DATA: { status: 400, message: 'The message is not valid for this conversation.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong. It has been logged.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is shutting down or not ready.' },

@@ -37,6 +37,7 @@ export function registerAccountSettingsRoutes(app: FastifyInstance, { database }
           .object({
             conversationsPerMonth: z.number().int().min(0).nullable().optional(),
             agentSeats: z.number().int().min(0).nullable().optional(),
+            bots: z.number().int().min(0).nullable().optional(),
           })
           .optional(),
       }),

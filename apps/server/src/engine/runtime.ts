@@ -1,0 +1,264 @@
+import { executeBlock } from './blocks/index.js';
+import { compileFlow, edgeKey, type CompiledFlow } from './compile.js';
+import { incomingText } from './blocks/common.js';
+import { matchesKeywords } from './blocks/start.js';
+import type { Flow } from './flow.js';
+import type { TemplateScope } from './template.js';
+import type { BlockResult, Effect, FlowEvent } from './types.js';
+
+/**
+ * The flow runtime: a pure step function (DESIGN.md §5). Given a flow, the stored session
+ * and one event it returns the next session, the effects to carry out and a log of every
+ * block it ran. Time, contact, conversation and globals come in through the context.
+ *
+ * Rules a caller can rely on:
+ * - A `start` event (re)starts the flow. A message to a session that is not waiting starts
+ *   it too, if the start block's keywords match — except after a handover: then only a
+ *   `handback` event resumes the bot (on the handover block's "handback" edge, if any).
+ * - A waiting block gets the event first; a timer for another node is stale and ignored.
+ * - An output handle without an edge ends the flow, as an `end` block does.
+ * - The step budget (default 100 blocks per turn) stops a runaway loop: the session ends,
+ *   the log's last entry carries the error and an `{ type: 'error' }` effect reports it.
+ *   Ending (rather than parking) keeps a broken flow from spinning again on every message.
+ */
+
+export interface Session {
+  flowVersion?: number;
+  /** The node the session waits at, or (ended) the node it ended at; null before a start. */
+  nodeId: string | null;
+  status: 'active' | 'waiting' | 'ended';
+  variables: Record<string, unknown>;
+  retries: Record<string, number>;
+  /** Why the session ended, when a handback may resume it. */
+  endReason?: 'handover';
+  startedAt: number;
+  updatedAt: number;
+}
+
+export interface RunContext {
+  now: number;
+  contact: Record<string, unknown>;
+  conversation: Record<string, unknown>;
+  channel: { type: string } & Record<string, unknown>;
+  globals: Record<string, unknown>;
+  stepBudget?: number;
+}
+
+export interface LogEntry {
+  nodeId: string;
+  type: string;
+  /** The handle taken, `wait`, `end`, `ignored`, or `error: …`. */
+  outcome: string;
+  at: number;
+}
+
+export interface StepResult {
+  session: Session;
+  effects: Effect[];
+  log: LogEntry[];
+}
+
+export const DEFAULT_STEP_BUDGET = 100;
+
+export { compileFlow, type CompiledFlow };
+
+/** A fresh session, before any event. */
+export function createSession(now: number, flowVersion?: number): Session {
+  return {
+    ...(flowVersion === undefined ? {} : { flowVersion }),
+    nodeId: null,
+    status: 'ended',
+    variables: {},
+    retries: {},
+    startedAt: now,
+    updatedAt: now,
+  };
+}
+
+/** Conversation variables start from their declared defaults. */
+function initialVariables(compiled: CompiledFlow): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const variable of compiled.variables.values()) {
+    if (variable.scope === 'conversation' && variable.default !== undefined) {
+      variables[variable.name] = variable.default;
+    }
+  }
+  return variables;
+}
+
+/** Declared contact and global variables read through `{{name}}` when not set in the session. */
+function scopeOf(compiled: CompiledFlow, session: Session, context: RunContext): TemplateScope {
+  const variables: Record<string, unknown> = {};
+  for (const variable of compiled.variables.values()) {
+    const source = variable.scope === 'contact' ? context.contact : context.globals;
+    const value: unknown = variable.scope === 'conversation' ? undefined : source[variable.name];
+    const fallback = value ?? variable.default;
+    if (fallback !== undefined) variables[variable.name] = fallback;
+  }
+  return {
+    variables: Object.assign(variables, session.variables),
+    contact: context.contact,
+    conversation: context.conversation,
+    channel: context.channel,
+    globals: context.globals,
+    now: context.now,
+  };
+}
+
+type Entry = { nodeId: string; resume: FlowEvent | null; restart: boolean } | { ignored: string };
+
+/** Decides where a turn begins: a waiting node, the start block, or nowhere. */
+function entryOf(compiled: CompiledFlow, session: Session, event: FlowEvent): Entry {
+  const waiting = session.status === 'waiting' ? session.nodeId : null;
+  const startId = compiled.startId;
+  const start = startId === null ? null : compiled.nodes.get(startId);
+  switch (event.type) {
+    case 'start':
+      return startId === null
+        ? { ignored: 'no start block' }
+        : { nodeId: startId, resume: null, restart: true };
+    case 'timer':
+      return waiting === event.nodeId
+        ? { nodeId: waiting, resume: event, restart: false }
+        : { ignored: 'stale timer' };
+    case 'handback':
+      return session.endReason === 'handover' && session.nodeId !== null
+        ? { nodeId: session.nodeId, resume: event, restart: false }
+        : { ignored: 'not handed over' };
+    case 'message':
+      if (waiting !== null) return { nodeId: waiting, resume: event, restart: false };
+      if (session.endReason === 'handover') return { ignored: 'handed over to a human' };
+      if (startId === null || start?.type !== 'start') return { ignored: 'no start block' };
+      return matchesKeywords(start.data, incomingText(event))
+        ? { nodeId: startId, resume: null, restart: true }
+        : { ignored: 'no keyword matched' };
+  }
+}
+
+/** Runs one turn. Pass a `compileFlow` result to skip re-parsing the flow on every turn. */
+export function step(
+  flow: Flow | CompiledFlow,
+  session: Session,
+  event: FlowEvent,
+  context: RunContext,
+): StepResult {
+  const compiled = 'kind' in flow ? flow : compileFlow(flow);
+  const at = context.now;
+  const log: LogEntry[] = [];
+  const effects: Effect[] = [];
+  const entry = entryOf(compiled, session, event);
+  if ('ignored' in entry) {
+    const nodeId = session.nodeId ?? '';
+    log.push({ nodeId, type: event.type, outcome: `ignored: ${entry.ignored}`, at });
+    return { session: { ...session, updatedAt: at }, effects, log };
+  }
+  let current: Session = entry.restart
+    ? {
+        ...session,
+        nodeId: entry.nodeId,
+        status: 'active',
+        variables: initialVariables(compiled),
+        retries: {},
+        startedAt: at,
+        updatedAt: at,
+      }
+    : {
+        ...session,
+        status: 'active',
+        variables: { ...session.variables },
+        retries: { ...session.retries },
+        updatedAt: at,
+      };
+  delete current.endReason;
+
+  const finish = (status: Session['status'], nodeId: string | null): StepResult => ({
+    session: { ...current, status, nodeId },
+    effects,
+    log,
+  });
+  const fail = (
+    nodeId: string,
+    code: 'step_budget_exceeded' | 'unknown_node' | 'invalid_block',
+    message: string,
+  ) => {
+    log.push({ nodeId, type: 'error', outcome: `error: ${message}`, at });
+    effects.push({ type: 'error', code, nodeId, message }, { type: 'end' });
+    return finish('ended', nodeId);
+  };
+
+  const budget = context.stepBudget ?? DEFAULT_STEP_BUDGET;
+  let nodeId = entry.nodeId;
+  let resume = entry.resume;
+  for (let steps = 0; ; steps++) {
+    if (steps >= budget) {
+      return fail(
+        nodeId,
+        'step_budget_exceeded',
+        `step budget of ${budget} blocks exceeded in one turn (a loop without a waiting block?) before "${nodeId}"`,
+      );
+    }
+    const node = compiled.nodes.get(nodeId);
+    if (node === undefined)
+      return fail(nodeId, 'unknown_node', `node "${nodeId}" is not in the flow`);
+    if (node === null)
+      return fail(nodeId, 'invalid_block', `node "${nodeId}" has invalid data; validate the flow`);
+    const result: BlockResult = executeBlock(node, {
+      nodeId,
+      resume,
+      retries: current.retries[nodeId] ?? 0,
+      now: at,
+      scope: scopeOf(compiled, current, context),
+    });
+    resume = null;
+    current = apply(compiled, current, nodeId, result, effects);
+    const outcome = result.outcome ?? (result.end ? 'end' : (result.goto ?? result.next ?? 'wait'));
+    log.push({ nodeId, type: node.type, outcome, at });
+    effects.push(...(result.effects ?? []));
+
+    if (result.end === true) {
+      if (result.endReason === 'handover') {
+        current.endReason = 'handover';
+        return finish('ended', nodeId);
+      }
+      effects.push({ type: 'end' });
+      return finish('ended', nodeId);
+    }
+    if (result.goto !== undefined) {
+      nodeId = result.goto;
+      continue;
+    }
+    if (result.next === null) return finish('waiting', nodeId);
+    const target = compiled.edges.get(edgeKey(nodeId, result.next));
+    if (target === undefined) {
+      log.push({ nodeId, type: node.type, outcome: `end: no edge from "${result.next}"`, at });
+      effects.push({ type: 'end' });
+      return finish('ended', nodeId);
+    }
+    nodeId = target;
+  }
+}
+
+/** Applies a block's variable writes and retry count; contact-scoped writes also persist. */
+function apply(
+  compiled: CompiledFlow,
+  session: Session,
+  nodeId: string,
+  result: BlockResult,
+  effects: Effect[],
+): Session {
+  for (const [name, value] of Object.entries(result.variables ?? {})) {
+    session.variables[name] = value;
+    if (compiled.variables.get(name)?.scope === 'contact') {
+      effects.push({ type: 'set_contact_variable', name, value });
+    }
+  }
+  if (result.next === null && result.goto === undefined && result.end !== true) {
+    session.retries[nodeId] = result.retries ?? session.retries[nodeId] ?? 0;
+    return session;
+  }
+  // Leaving the node forgets its retries, so a later visit asks afresh.
+  const retries = Object.fromEntries(
+    Object.entries(session.retries).filter(([id]) => id !== nodeId),
+  );
+  return { ...session, retries };
+}
