@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
+import { testBotCommand } from '../engine/test-runner/index.js';
 import { loadEnvFile } from '../config/load-env-file.js';
 import { createAccount } from '../core/accounts/accounts-service.js';
 import { issueToken } from '../core/tokens/tokens-service.js';
@@ -18,6 +20,8 @@ Commands:
                                  create an account with an admin and an account token
   create-token --account ID [--kind account|user|app] [--user ID] [--name N]
                                  issue an API token (printed once)
+  test-bot <flow.json> <scenarios.yaml|json>
+                                 run bot scenarios (no server); exit 1 on failure
 
 Configuration comes from environment variables (and .env); see the README.`;
 
@@ -25,6 +29,15 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command = 'start', ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
+    return;
+  }
+  if (command === 'test-bot') {
+    // Runs bot scenarios through the real runtime: no configuration, no database.
+    process.exitCode = await testBotCommand(rest, {
+      readFile: (file) => readFile(file, 'utf8'),
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    });
     return;
   }
   loadEnvFile();

@@ -1,4 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
+import type { BotSessionsTable } from '../core/bots/bot-session-table.js';
 
 /** Tables of the live-chat core (migration 0002). Conventions as in schema.ts. */
 export interface AccountSettingsTable {
@@ -254,6 +255,7 @@ export interface FlowVersionsTable {
 export interface ConversationSchema {
   bots: BotsTable;
   flow_versions: FlowVersionsTable;
+  bot_sessions: BotSessionsTable;
   account_settings: AccountSettingsTable;
   channels: ChannelsTable;
   contacts: ContactsTable;

@@ -1,0 +1,178 @@
+import type { Effect } from '../../engine/types.js';
+import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
+import type {
+  ChannelRow,
+  ContactRow,
+  ConversationRow,
+} from '../../storage/schema-conversations.js';
+import type { UnitOfWork } from '../../storage/transaction.js';
+import type { ServiceContext } from '../context.js';
+import { nextAgentInTeam } from '../conversations/assignment.js';
+import { conversationSnapshot } from '../conversations/snapshots.js';
+import { setVariablesInUnit } from '../conversations/variables.js';
+import type { MessagesService } from '../messages/messages-service.js';
+
+/** Who the bot's changes are attributed to in events (`by`). */
+export const BOT_ACTOR = 'bot';
+
+export interface EffectTarget {
+  conversation: ConversationRow;
+  readonly channel: ChannelRow;
+  readonly contact: ContactRow;
+  /** Set when a timer effect asks to be woken; the caller stores it with the session. */
+  timer: { nodeId: string; at: number } | null;
+}
+
+/**
+ * Carries out a turn's effects, in order, in the turn's unit of work: the messages, the
+ * send jobs, the timer job, the assignment and the session commit together or not at all.
+ */
+export class BotEffects {
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly messages: MessagesService,
+  ) {}
+
+  async apply(unit: UnitOfWork, target: EffectTarget, effects: readonly Effect[]): Promise<void> {
+    for (const effect of effects) await this.#applyOne(unit, target, effect);
+  }
+
+  async #applyOne(unit: UnitOfWork, target: EffectTarget, effect: Effect): Promise<void> {
+    const { conversation } = target;
+    const known = { channel: target.channel, contact: target.contact };
+    switch (effect.type) {
+      case 'send':
+        await this.messages.addOutbound(
+          unit,
+          conversation,
+          { content: effect.content, senderType: 'bot' },
+          known,
+        );
+        return;
+      case 'timer':
+        await this.context.queue.enqueue(
+          'bot.timer',
+          {
+            accountId: conversation.account_id,
+            conversationId: conversation.id,
+            nodeId: effect.nodeId,
+            at: effect.at,
+          },
+          {
+            runAt: effect.at,
+            accountId: conversation.account_id,
+            // One job per wait: a retried turn (or a replayed event) cannot schedule twice.
+            idempotencyKey: `bot.timer:${conversation.id}:${effect.nodeId}:${effect.at}`,
+          },
+          unit,
+        );
+        target.timer = { nodeId: effect.nodeId, at: effect.at };
+        return;
+      case 'handover':
+        if (effect.message !== undefined && effect.message.trim() !== '') {
+          await this.messages.addOutbound(
+            unit,
+            conversation,
+            { content: { type: 'text', text: effect.message }, senderType: 'bot' },
+            known,
+          );
+        }
+        target.conversation = await this.#handOver(unit, conversation, effect);
+        return;
+      case 'set_contact_variable':
+        await setVariablesInUnit(unit, conversation, [
+          { name: effect.name, type: 'contact', value: effect.value },
+        ]);
+        return;
+      case 'end':
+        target.conversation = await this.release(unit, conversation);
+        return;
+      case 'error':
+        // The engine ends the session after an error (an `end` effect follows): the
+        // conversation goes back to the inbox; the flow's author reads the session log.
+        this.context.logger.warn(
+          { conversationId: conversation.id, code: effect.code, nodeId: effect.nodeId },
+          `bot flow error: ${effect.message}`,
+        );
+        return;
+    }
+  }
+
+  /** Marks the conversation as handled by the bot (status pending). */
+  async claim(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    botId: number,
+  ): Promise<ConversationRow> {
+    if (conversation.assigned_to_bot === 1 && conversation.bot_id === botId) return conversation;
+    const changes: Partial<ConversationRow> = {
+      assigned_to_bot: 1,
+      status: 'pending',
+      bot_id: botId,
+    };
+    await this.#repository(unit, conversation).update(conversation.id, changes);
+    return { ...conversation, ...changes };
+  }
+
+  /** The bot is done: the conversation is open for the agents again. */
+  async release(unit: UnitOfWork, conversation: ConversationRow): Promise<ConversationRow> {
+    if (conversation.assigned_to_bot === 0 && conversation.status !== 'pending') {
+      return conversation;
+    }
+    const changes: Partial<ConversationRow> = { assigned_to_bot: 0, status: 'open' };
+    await this.#repository(unit, conversation).update(conversation.id, changes);
+    return { ...conversation, ...changes };
+  }
+
+  async #handOver(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    effect: Extract<Effect, { type: 'handover' }>,
+  ): Promise<ConversationRow> {
+    const accountId = conversation.account_id;
+    const team =
+      effect.teamId === undefined
+        ? undefined
+        : await unit.db
+            .selectFrom('teams')
+            .select(['id', 'assignment_mode'])
+            .where('account_id', '=', accountId)
+            .where('id', '=', Number(effect.teamId))
+            .executeTakeFirst();
+    const user =
+      effect.userId === undefined
+        ? undefined
+        : await unit.db
+            .selectFrom('users')
+            .select('id')
+            .where('account_id', '=', accountId)
+            .where('id', '=', Number(effect.userId))
+            .executeTakeFirst();
+    // A team or agent deleted since the flow was deployed leaves the conversation unassigned
+    // (in the inbox) rather than failing the contact's turn.
+    let userId = user?.id ?? null;
+    if (userId === null && team?.assignment_mode === 'round_robin') {
+      userId = await nextAgentInTeam(unit.db, this.context.dialect, accountId, team.id, Date.now());
+    }
+    const changes: Partial<ConversationRow> = {
+      assigned_to_bot: 0,
+      status: 'open',
+      assignee_team_id: team?.id ?? null,
+      assignee_user_id: userId,
+    };
+    await this.#repository(unit, conversation).update(conversation.id, changes);
+    const updated = { ...conversation, ...changes };
+    await this.context.events.record(
+      unit,
+      accountId,
+      conversation.id,
+      'conversation.assignee_changed',
+      { conversation: await conversationSnapshot(unit.db, updated), by: BOT_ACTOR },
+    );
+    return updated;
+  }
+
+  #repository(unit: UnitOfWork, conversation: ConversationRow): ConversationsRepository {
+    return new ConversationsRepository(unit.db, conversation.account_id);
+  }
+}

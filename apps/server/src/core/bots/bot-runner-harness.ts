@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { conversationFixture } from '../../testing/conversation-fixture.js';
+import { createTestApp, type TestApp } from '../../testing/test-app.js';
+import type { DialectName } from '../../storage/dialects/dialect.js';
+import { BotRunner, type BotRunnerOptions } from './bot-runner.js';
+
+export interface Node {
+  id: string;
+  type: string;
+  data?: Record<string, unknown>;
+}
+
+/** A flow document from nodes and `source[:handle]->target` edges. */
+export function flow(nodes: Node[], edges: string[], variables: unknown[] = []) {
+  return {
+    schemaVersion: 1,
+    variables,
+    nodes: nodes.map((node, i) => ({
+      id: node.id,
+      type: node.type,
+      data: node.data ?? {},
+      position: { x: 0, y: i * 100 },
+    })),
+    edges: edges.map((spec, i) => {
+      const [from = '', target = ''] = spec.split('->');
+      const colon = from.indexOf(':');
+      const source = colon === -1 ? from : from.slice(0, colon);
+      const sourceHandle = colon === -1 ? null : from.slice(colon + 1);
+      return { id: `e${i}`, source, sourceHandle, target };
+    }),
+  };
+}
+
+const contentText = z.object({ text: z.string() }).catch({ text: '?' });
+
+/**
+ * A test app with the bot runner wired in as it will be in runtime.ts (a committing
+ * listener and the `bot.timer` job), an SMS sandbox channel, and helpers to deploy a bot
+ * and to talk to it as a contact.
+ */
+export async function botHarness(dialect: DialectName, options: BotRunnerOptions = {}) {
+  const t: TestApp = await createTestApp(dialect);
+  const runner = new BotRunner(t.runtime.context, t.runtime.services.messages, options);
+  t.runtime.context.events.onCommitting(runner.onEvent);
+  t.runtime.queue.register(runner.timerJob());
+  const fixture = await conversationFixture(t);
+  const headers = { ...fixture.admin, 'content-type': 'application/json' };
+  const db = t.runtime.database.db;
+  const accountId = t.first.account.id;
+
+  const post = async (url: string, payload: unknown) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url,
+      headers,
+      payload: JSON.stringify(payload),
+    });
+    if (response.statusCode >= 300) throw new Error(`${url}: ${response.body}`);
+    return response;
+  };
+
+  return {
+    t,
+    db,
+    accountId,
+    /** Creates an SMS bot through the WotNot API, deploys the flow and activates it. */
+    async deploy(document: unknown, channel = 'SMS'): Promise<number> {
+      const created = await post('/v1/bot', { name: 'Bot', channel });
+      const { id } = created.json<{ id: number }>();
+      await post(`/v1/bots/${id}/deploy`, { flow_diagram: JSON.stringify(document) });
+      // No API switches a bot on yet (bots start inactive, as in WotNot).
+      await db.updateTable('bots').set({ active: 1 }).where('id', '=', id).execute();
+      return id;
+    },
+    /** A contact's text message on the SMS sandbox channel; resolves to the conversation. */
+    async say(text: string, from = '+14155550199'): Promise<string> {
+      const response = await post(`/api/native/channels/${fixture.sms}/sandbox/inbound`, {
+        from,
+        content: { type: 'text', text },
+      });
+      return response.json<{ conversation_id: string }>().conversation_id;
+    },
+    async conversation(publicId: string) {
+      return db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('public_id', '=', publicId)
+        .executeTakeFirstOrThrow();
+    },
+    /** The texts of a conversation's messages in stored order, `>` inbound, `<` outbound. */
+    async transcript(publicId: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .select(['messages.direction', 'messages.content'])
+        .where('conversations.public_id', '=', publicId)
+        .orderBy('messages.id')
+        .execute();
+      return rows.map(
+        (row) =>
+          `${row.direction === 'inbound' ? '>' : '<'} ${contentText.parse(JSON.parse(row.content)).text}`,
+      );
+    },
+    async createTeam(name: string): Promise<number> {
+      const created = await t.runtime.services.teams.create(accountId, { name });
+      return created.team.id;
+    },
+  };
+}

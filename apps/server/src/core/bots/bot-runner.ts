@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import { createSession, step, type RunContext, type Session } from '../../engine/runtime.js';
+import type { FlowEvent } from '../../engine/types.js';
+import type { JobDefinition } from '../../jobs/queue.js';
+import type {
+  ChannelRow,
+  ContactRow,
+  ConversationRow,
+} from '../../storage/schema-conversations.js';
+import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
+import type { ServiceContext } from '../context.js';
+import { parseVariables } from '../conversations/snapshots.js';
+import { isEventOf, type RecordedEvent } from '../events/event-recorder.js';
+import type { MessagesService } from '../messages/messages-service.js';
+import { BotEffects, type EffectTarget } from './bot-effects.js';
+import { CompiledFlows, findVersion, pickBot, type DeployedBot } from './bot-selection.js';
+import {
+  appendLog,
+  lockConversation,
+  lockSession,
+  parseState,
+  saveSession,
+  type BotState,
+} from './bot-session-store.js';
+import type { BotSessionRow } from './bot-session-table.js';
+
+declare module '../../jobs/job-types.js' {
+  interface JobTypes {
+    /** A bot's delay is over: resume the conversation's session at `nodeId`. */
+    'bot.timer': {
+      readonly accountId: number;
+      readonly conversationId: number;
+      readonly nodeId: string;
+      readonly at: number;
+    };
+  }
+}
+
+export const BOT_TIMER_JOB = 'bot.timer';
+
+const botTimerPayload = z.object({
+  accountId: z.number().int().positive(),
+  conversationId: z.number().int().positive(),
+  nodeId: z.string().min(1),
+  at: z.number(),
+});
+
+export interface BotRunnerOptions {
+  /** A session idle for longer than this starts over on the next message (default 24 h). */
+  readonly expiryMs?: number;
+}
+
+export const DEFAULT_EXPIRY_MS = 24 * 60 * 60 * 1_000;
+
+type Wake = { readonly kind: 'message' } | { readonly kind: 'timer'; readonly at: number };
+
+/**
+ * Runs bots on conversations. A turn (one contact message, or one due timer) happens
+ * entirely inside one transaction: the inbound message's own (as a committing listener)
+ * or the timer job's. It locks the conversation row, then the session row, runs the pure
+ * `step`, writes the replies with their send jobs, the timer job, the assignment and the
+ * new session state, and commits all of it with the message that caused it.
+ *
+ * That is what serializes a conversation: a second turn blocks on the conversation row
+ * lock (PostgreSQL `FOR NO KEY UPDATE`, see lockConversation; SQLite has a single writer)
+ * until the first commits, then reads the session the first one wrote. Two turns can never
+ * interleave or both start from the same state, and a crash loses either the whole turn
+ * with its message or nothing.
+ */
+export class BotRunner {
+  readonly #effects: BotEffects;
+  readonly #flows = new CompiledFlows();
+  readonly #expiryMs: number;
+
+  constructor(
+    private readonly context: ServiceContext,
+    messages: MessagesService,
+    options: BotRunnerOptions = {},
+  ) {
+    this.#effects = new BotEffects(context, messages);
+    this.#expiryMs = options.expiryMs ?? DEFAULT_EXPIRY_MS;
+  }
+
+  /** The committing listener: a contact's message is the bot's next turn. */
+  readonly onEvent = async (unit: UnitOfWork, event: RecordedEvent): Promise<void> => {
+    // The bot's own replies are `message.created` events too: only inbound ones wake it.
+    if (!isEventOf(event, 'message.created') || event.data.message.direction !== 'inbound') return;
+    await this.#turn(
+      unit,
+      event.accountId,
+      event.conversationId,
+      { type: 'message', content: event.data.message.content },
+      { kind: 'message' },
+    );
+  };
+
+  /** `bot.timer`: a delay block's timer is due. */
+  timerJob(): JobDefinition<'bot.timer'> {
+    return {
+      name: BOT_TIMER_JOB,
+      payload: botTimerPayload,
+      handle: (payload) =>
+        inTransaction(this.context.db, (unit) =>
+          this.#turn(
+            unit,
+            payload.accountId,
+            payload.conversationId,
+            { type: 'timer', nodeId: payload.nodeId },
+            { kind: 'timer', at: payload.at },
+          ),
+        ),
+    };
+  }
+
+  async #turn(
+    unit: UnitOfWork,
+    accountId: number,
+    conversationId: number,
+    event: FlowEvent,
+    wake: Wake,
+  ): Promise<void> {
+    const { dialect } = this.context;
+    const conversation = await lockConversation(unit, dialect, accountId, conversationId);
+    if (conversation === undefined || conversation.status === 'closed') return;
+    const row = await lockSession(unit, dialect, accountId, conversationId);
+    const now = Date.now();
+    const previous = row === undefined ? undefined : parseState(row.state);
+    const target = await this.#target(unit, wake, conversation, row, previous, now);
+    if (target === undefined) return;
+    const { deployed, session } = target;
+
+    const { channel, contact } = await this.#channelAndContact(unit, conversation);
+    const result = step(
+      this.#flows.of(deployed.version),
+      session,
+      event,
+      runContext(conversation, channel, contact, now),
+    );
+    const effectTarget: EffectTarget = { conversation, channel, contact, timer: null };
+    // Claimed before the replies are written, so their events show the bot in charge.
+    if (result.session.status !== 'ended') {
+      effectTarget.conversation = await this.#effects.claim(unit, conversation, deployed.bot.id);
+    }
+    await this.#effects.apply(unit, effectTarget, result.effects);
+
+    // A message during a delay leaves the session waiting on the same timer: keep it.
+    const kept =
+      result.session.status === 'waiting' && previous?.timer?.nodeId === result.session.nodeId
+        ? previous.timer
+        : null;
+    const state: BotState = {
+      session: result.session,
+      timer: effectTarget.timer ?? kept,
+      log: appendLog(previous?.log ?? [], result.log),
+    };
+    const key = {
+      accountId,
+      conversationId,
+      botId: deployed.bot.id,
+      flowVersionId: deployed.version.id,
+    };
+    await saveSession(unit, row, key, state, now);
+  }
+
+  /** The bot, version and session a turn runs on; undefined when the bot must stay out. */
+  async #target(
+    unit: UnitOfWork,
+    wake: Wake,
+    conversation: ConversationRow,
+    row: BotSessionRow | undefined,
+    previous: BotState | undefined,
+    now: number,
+  ): Promise<{ deployed: DeployedBot; session: Session } | undefined> {
+    const accountId = conversation.account_id;
+    if (wake.kind === 'timer') {
+      // Stale: the session moved on (answered, restarted, handed over) since scheduling.
+      const timer = previous?.timer;
+      if (row === undefined || previous === undefined || timer == null) return undefined;
+      if (timer.at !== wake.at || previous.session.status !== 'waiting') return undefined;
+      if (conversation.assigned_to_bot === 0) return undefined;
+      const deployed = await this.#deployedOf(unit, row);
+      return deployed && { deployed, session: previous.session };
+    }
+    const expired = previous !== undefined && now - previous.session.updatedAt > this.#expiryMs;
+    if (previous !== undefined && row !== undefined && !expired) {
+      // After a handover the conversation is the agents' until a handback (not built yet)
+      // or until the session expires.
+      if (previous.session.endReason === 'handover') return undefined;
+      if (previous.session.status !== 'ended') {
+        // An agent took the conversation over while the bot was waiting.
+        if (conversation.assigned_to_bot === 0) return undefined;
+        const deployed = await this.#deployedOf(unit, row);
+        return deployed && { deployed, session: previous.session };
+      }
+    }
+    // A new bot session: only for conversations no agent holds.
+    if (conversation.assignee_user_id !== null) return undefined;
+    const channel = await unit.db
+      .selectFrom('channels')
+      .select('type')
+      .where('account_id', '=', accountId)
+      .where('id', '=', conversation.channel_id)
+      .executeTakeFirstOrThrow();
+    const deployed = await pickBot(unit.db, accountId, channel.type);
+    return deployed && { deployed, session: createSession(now, deployed.version.version) };
+  }
+
+  async #deployedOf(unit: UnitOfWork, row: BotSessionRow): Promise<DeployedBot | undefined> {
+    const [bot, version] = await Promise.all([
+      unit.db
+        .selectFrom('bots')
+        .selectAll()
+        .where('account_id', '=', row.account_id)
+        .where('id', '=', row.bot_id)
+        .executeTakeFirst(),
+      findVersion(unit.db, row.account_id, row.flow_version_id),
+    ]);
+    return bot === undefined || version === undefined ? undefined : { bot, version };
+  }
+
+  async #channelAndContact(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+  ): Promise<{ channel: ChannelRow; contact: ContactRow }> {
+    const accountId = conversation.account_id;
+    const [channel, contact] = await Promise.all([
+      unit.db
+        .selectFrom('channels')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', conversation.channel_id)
+        .executeTakeFirstOrThrow(),
+      unit.db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('id', '=', conversation.contact_id)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { channel, contact };
+  }
+}
+
+/** What templates see: the contact's fields and variables, the conversation, the channel. */
+function runContext(
+  conversation: ConversationRow,
+  channel: ChannelRow,
+  contact: ContactRow,
+  now: number,
+): RunContext {
+  return {
+    now,
+    contact: {
+      ...parseVariables(contact.variables),
+      id: contact.key,
+      name: contact.name,
+      email: contact.email,
+      phone: contact.phone,
+    },
+    conversation: { ...parseVariables(conversation.variables), id: conversation.public_id },
+    channel: { type: channel.type, id: channel.id, name: channel.name },
+    globals: {},
+  };
+}

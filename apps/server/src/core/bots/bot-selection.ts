@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { compileFlow, type CompiledFlow } from '../../engine/runtime.js';
+import { flowSchema } from '../../engine/flow.js';
+import type { Db } from '../../storage/database.js';
+import type { BotRow, ChannelType, FlowVersionRow } from '../../storage/schema-conversations.js';
+
+/** Our channel types under the names WotNot bots list in `channel_types`. */
+const WOTNOT_CHANNEL: Record<ChannelType, string> = {
+  sandbox: 'SMS',
+  sms: 'SMS',
+  whatsapp: 'WHATSAPP',
+  web: 'WEB',
+  api: 'API',
+  telegram: 'TELEGRAM',
+  messenger: 'FACEBOOK',
+  instagram: 'INSTAGRAM',
+  email: 'EMAIL',
+};
+
+export function wotnotChannelName(type: ChannelType): string {
+  return WOTNOT_CHANNEL[type];
+}
+
+const channelTypes = z.array(z.string()).catch([]);
+
+/** The bot and deployed version a turn runs on. */
+export interface DeployedBot {
+  readonly bot: BotRow;
+  readonly version: FlowVersionRow;
+}
+
+/**
+ * The bot that answers a new conversation on a channel: active, deployed, listing the
+ * channel, and first by priority (lowest number; WotNot's order), then by age.
+ */
+export async function pickBot(
+  db: Db,
+  accountId: number,
+  channelType: ChannelType,
+): Promise<DeployedBot | undefined> {
+  const wanted = wotnotChannelName(channelType);
+  const bots = await db
+    .selectFrom('bots')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('active', '=', 1)
+    .where('deployed_version_id', 'is not', null)
+    .orderBy('priority')
+    .orderBy('id')
+    .execute();
+  const bot = bots.find((candidate) =>
+    channelTypes
+      .parse(JSON.parse(candidate.channel_types))
+      .some((name) => name.toUpperCase() === wanted),
+  );
+  if (bot?.deployed_version_id == null) return undefined;
+  const version = await findVersion(db, accountId, bot.deployed_version_id);
+  return version === undefined ? undefined : { bot, version };
+}
+
+export function findVersion(
+  db: Db,
+  accountId: number,
+  versionId: number,
+): Promise<FlowVersionRow | undefined> {
+  return db
+    .selectFrom('flow_versions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', versionId)
+    .executeTakeFirst();
+}
+
+/**
+ * Compiled flows by version id. Versions are immutable, so an entry never goes stale;
+ * the cache only saves re-parsing the flow on every turn and is bounded by eviction of
+ * the oldest entry.
+ */
+export class CompiledFlows {
+  readonly #cache = new Map<number, CompiledFlow>();
+
+  constructor(private readonly limit = 200) {}
+
+  of(version: FlowVersionRow): CompiledFlow {
+    const cached = this.#cache.get(version.id);
+    if (cached !== undefined) return cached;
+    // Deployed flows were validated on deploy; parsing again fills in schema defaults.
+    const compiled = compileFlow(flowSchema.parse(JSON.parse(version.flow)));
+    if (this.#cache.size >= this.limit) {
+      const oldest = this.#cache.keys().next();
+      if (oldest.done !== true) this.#cache.delete(oldest.value);
+    }
+    this.#cache.set(version.id, compiled);
+    return compiled;
+  }
+}

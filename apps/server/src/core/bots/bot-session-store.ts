@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import type { LogEntry, Session } from '../../engine/runtime.js';
+import type { DialectName } from '../../storage/dialects/dialect.js';
+import type { ConversationRow } from '../../storage/schema-conversations.js';
+import type { UnitOfWork } from '../../storage/transaction.js';
+import type { BotSessionRow } from './bot-session-table.js';
+
+/** How many step log entries a session keeps for the debugger view. */
+export const LOG_LIMIT = 50;
+
+const sessionSchema = z.object({
+  flowVersion: z.number().optional(),
+  nodeId: z.string().nullable(),
+  status: z.enum(['active', 'waiting', 'ended']),
+  variables: z.record(z.string(), z.unknown()),
+  retries: z.record(z.string(), z.number()),
+  endReason: z.literal('handover').optional(),
+  startedAt: z.number(),
+  updatedAt: z.number(),
+});
+
+const logEntrySchema = z.object({
+  nodeId: z.string(),
+  type: z.string(),
+  outcome: z.string(),
+  at: z.number(),
+});
+
+const stateSchema = z.object({
+  session: sessionSchema,
+  /** The one timer the session waits for; a `bot.timer` job for anything else is stale. */
+  timer: z.object({ nodeId: z.string(), at: z.number() }).nullable().default(null),
+  log: z.array(logEntrySchema).default([]),
+});
+
+/** What `bot_sessions.state` holds. */
+export interface BotState {
+  session: Session;
+  timer: { nodeId: string; at: number } | null;
+  log: LogEntry[];
+}
+
+export function parseState(json: string): BotState {
+  const parsed = stateSchema.parse(JSON.parse(json));
+  // Rebuilt field by field: exactOptionalPropertyTypes forbids `endReason: undefined`.
+  const { endReason, flowVersion, ...rest } = parsed.session;
+  const session: Session = {
+    ...rest,
+    ...(endReason === undefined ? {} : { endReason }),
+    ...(flowVersion === undefined ? {} : { flowVersion }),
+  };
+  return { session, timer: parsed.timer, log: parsed.log };
+}
+
+/** Appends a turn's log, keeping only the newest LOG_LIMIT entries. */
+export function appendLog(log: readonly LogEntry[], entries: readonly LogEntry[]): LogEntry[] {
+  return [...log, ...entries].slice(-LOG_LIMIT);
+}
+
+/**
+ * Locks and reads the conversation row. On PostgreSQL `FOR NO KEY UPDATE` makes every turn
+ * of a conversation (inbound messages, timers) wait for the one before it to commit, and
+ * then read what it wrote; SQLite has a single writer, so its transactions are serial.
+ * Not `FOR UPDATE`: that conflicts with the KEY SHARE lock every concurrent message INSERT
+ * takes on the row through its foreign key, and deadlocks with the inbound path's own
+ * UPDATE of the conversation (which takes NO KEY UPDATE, the same lock as this one).
+ * The conversation row is always locked before the session row, so two paths can never
+ * lock them in opposite orders (no deadlock).
+ */
+export function lockConversation(
+  unit: UnitOfWork,
+  dialect: DialectName,
+  accountId: number,
+  conversationId: number,
+): Promise<ConversationRow | undefined> {
+  return unit.db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', '=', conversationId)
+    .$if(dialect === 'postgres', (query) => query.forNoKeyUpdate())
+    .executeTakeFirst();
+}
+
+/** The conversation's session row, locked (PostgreSQL) for the rest of the turn. */
+export function lockSession(
+  unit: UnitOfWork,
+  dialect: DialectName,
+  accountId: number,
+  conversationId: number,
+): Promise<BotSessionRow | undefined> {
+  return unit.db
+    .selectFrom('bot_sessions')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('conversation_id', '=', conversationId)
+    .$if(dialect === 'postgres', (query) => query.forUpdate())
+    .executeTakeFirst();
+}
+
+export interface SessionKey {
+  readonly accountId: number;
+  readonly conversationId: number;
+  readonly botId: number;
+  readonly flowVersionId: number;
+}
+
+/** Writes the session: an insert for the conversation's first bot, else an update. */
+export async function saveSession(
+  unit: UnitOfWork,
+  existing: BotSessionRow | undefined,
+  key: SessionKey,
+  state: BotState,
+  now: number,
+): Promise<void> {
+  const values = {
+    bot_id: key.botId,
+    flow_version_id: key.flowVersionId,
+    state: JSON.stringify(state),
+    status: state.session.status,
+    updated_at: now,
+  };
+  if (existing === undefined) {
+    await unit.db
+      .insertInto('bot_sessions')
+      .values({
+        ...values,
+        account_id: key.accountId,
+        conversation_id: key.conversationId,
+        created_at: now,
+      })
+      .execute();
+    return;
+  }
+  await unit.db.updateTable('bot_sessions').set(values).where('id', '=', existing.id).execute();
+}
