@@ -19,6 +19,7 @@ import { ConversationsService } from './core/conversations/conversations-service
 import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
 import { SlaService } from './core/sla/sla-service.js';
+import { BotRunner, type BotRunnerOptions } from './core/bots/bot-runner.js';
 import { ContactsService } from './core/contacts/contacts-service.js';
 import { kickPendingLanes } from './core/webhooks/webhook-lanes.js';
 import {
@@ -77,6 +78,8 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Apply pending migrations first (default true). */
   readonly migrate?: boolean;
+  /** Bot session settings (tests shorten the session expiry). */
+  readonly bots?: BotRunnerOptions;
   /** Webhook retry timing (tests shorten the 24 h horizon to seconds). */
   readonly webhookDelivery?: Omit<WebhookDeliveryOptions, 'http'>;
 }
@@ -148,6 +151,10 @@ export async function createRuntime(
   senders.register(sandbox);
   const messages = new MessagesService(context);
   const contacts = new ContactsService(context);
+  // Bots answer inside the transaction of the inbound message (see BotRunner).
+  const botRunner = new BotRunner(context, messages, options.bots);
+  context.events.onCommitting(botRunner.onEvent);
+  queue.register(botRunner.timerJob());
   queue.register(messageSendJob(context, senders, messages));
   queue.register(messageStatusJob(messages));
   const sla = new SlaService(context);

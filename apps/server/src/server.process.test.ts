@@ -101,6 +101,20 @@ describe('npm start', () => {
         '/readyz',
       ]),
     );
+    // The demo bot answers on the demo sandbox channel out of the box.
+    expect(printed).toContain('A demo bot answers');
+    const headers = { authorization: `Bearer ${token ?? ''}`, 'content-type': 'application/json' };
+    const hello = await fetch(`${first.url}/api/native/channels/1/sandbox/inbound`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ from: '+14155550123', content: { type: 'text', text: 'Hi' } }),
+    });
+    const { conversation_id: conversationId } = (await hello.json()) as { conversation_id: string };
+    const replies = await fetch(
+      `${first.url}/api/native/conversations/${conversationId}/messages`,
+      { headers },
+    );
+    expect(await replies.text()).toContain('your name?');
     const invited = await invite(first, token ?? '', 'kept@example.com');
     expect(invited.status).toBe(200);
     expect(await first.kill('SIGTERM')).toBe(0);

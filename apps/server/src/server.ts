@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.js';
 import { bootstrapFirstAccount, describeBootstrap } from './core/accounts/bootstrap.js';
 import { buildApp } from './http/app.js';
+import { installDemo, type DemoWorkspace } from './core/bots/demo-setup.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
@@ -24,7 +25,21 @@ export async function startServer(
   const runtime = await createRuntime(config);
   try {
     const created = await bootstrapFirstAccount(runtime.database.db, config);
-    if (created !== undefined) print(describeBootstrap(created, config.publicUrl));
+    if (created !== undefined) {
+      print(describeBootstrap(created, config.publicUrl));
+      // The demo is a convenience: if it cannot be installed, Parley still starts.
+      try {
+        const demo = await installDemo(
+          runtime.context,
+          runtime.services,
+          created.account.id,
+          created.admin.id,
+        );
+        print(describeDemo(demo, config.publicUrl));
+      } catch (error) {
+        runtime.logger.warn({ err: error }, 'could not install the demo bot');
+      }
+    }
     if (runtime.secretKeyGenerated) {
       runtime.logger.warn(
         { dataDir: config.dataDir },
@@ -90,4 +105,17 @@ export function stopOnSignals(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+function describeDemo(demo: DemoWorkspace, publicUrl: string): string {
+  return [
+    '  A demo bot answers on the "Demo sandbox" channel. Talk to it as a contact:',
+    '',
+    `    curl -X POST ${publicUrl}/api/native/channels/${demo.channelId}/sandbox/inbound \\`,
+    '      -H "Authorization: Bearer <account token>" -H "Content-Type: application/json" \\',
+    '      -d \'{"from": "+14155550123", "content": {"type": "text", "text": "Hi"}}\'',
+    '',
+    `  and read its replies with GET ${publicUrl}/api/native/conversations/<conversation_id>/messages.`,
+    '',
+  ].join('\n');
 }

@@ -4,7 +4,7 @@ import { loadConfig, type Environment } from '../config/config.js';
 import { bootstrapFirstAccount } from '../core/accounts/bootstrap.js';
 import { createAccount, type CreatedAccount } from '../core/accounts/accounts-service.js';
 import { buildApp } from '../http/app.js';
-import { createRuntime, type Runtime } from '../runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import { testLogger } from './logger.js';
 import {
@@ -40,6 +40,8 @@ export interface TestAppOptions {
   readonly logger?: Logger;
   /** Share another app's database and Redis prefix: two "processes" in one test. */
   readonly shared?: { readonly database: TestDatabase; readonly redisPrefix: string };
+  /** Options for the runtime (bot expiry, webhook timing). */
+  readonly runtime?: Omit<RuntimeOptions, 'logger'>;
 }
 
 /** The account token every test app's first account gets. */
@@ -72,7 +74,10 @@ export async function createTestApp(
     ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: redisPrefix }),
     ...env,
   });
-  const runtime = await createRuntime(config, { logger: options.logger ?? testLogger() });
+  const runtime = await createRuntime(config, {
+    ...options.runtime,
+    logger: options.logger ?? testLogger(),
+  });
   // A second app on a shared database finds the account the first one bootstrapped.
   const first =
     (await bootstrapFirstAccount(runtime.database.db, config)) ??

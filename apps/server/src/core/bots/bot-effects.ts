@@ -137,7 +137,12 @@ export class BotEffects {
             .selectFrom('teams')
             .select(['id', 'assignment_mode'])
             .where('account_id', '=', accountId)
-            .where('id', '=', Number(effect.teamId))
+            // A flow names its team by id or, portable across accounts (the demo bot), by name.
+            .where((eb) =>
+              /^\d+$/.test(String(effect.teamId))
+                ? eb('id', '=', Number(effect.teamId))
+                : eb('name', '=', String(effect.teamId)),
+            )
             .executeTakeFirst();
     const user =
       effect.userId === undefined

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { conversationFixture } from '../../testing/conversation-fixture.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import type { DialectName } from '../../storage/dialects/dialect.js';
-import { BotRunner, type BotRunnerOptions } from './bot-runner.js';
+import type { BotRunnerOptions } from './bot-runner.js';
 
 export interface Node {
   id: string;
@@ -34,15 +34,11 @@ export function flow(nodes: Node[], edges: string[], variables: unknown[] = []) 
 const contentText = z.object({ text: z.string() }).catch({ text: '?' });
 
 /**
- * A test app with the bot runner wired in as it will be in runtime.ts (a committing
- * listener and the `bot.timer` job), an SMS sandbox channel, and helpers to deploy a bot
- * and to talk to it as a contact.
+ * A test app (the bot runner is part of every runtime), an SMS sandbox channel, and helpers
+ * to deploy a bot and to talk to it as a contact.
  */
 export async function botHarness(dialect: DialectName, options: BotRunnerOptions = {}) {
-  const t: TestApp = await createTestApp(dialect);
-  const runner = new BotRunner(t.runtime.context, t.runtime.services.messages, options);
-  t.runtime.context.events.onCommitting(runner.onEvent);
-  t.runtime.queue.register(runner.timerJob());
+  const t: TestApp = await createTestApp(dialect, {}, { runtime: { bots: options } });
   const fixture = await conversationFixture(t);
   const headers = { ...fixture.admin, 'content-type': 'application/json' };
   const db = t.runtime.database.db;
@@ -67,9 +63,8 @@ export async function botHarness(dialect: DialectName, options: BotRunnerOptions
     async deploy(document: unknown, channel = 'SMS'): Promise<number> {
       const created = await post('/v1/bot', { name: 'Bot', channel });
       const { id } = created.json<{ id: number }>();
+      // Deploying publishes the bot: it answers on its channels from now on.
       await post(`/v1/bots/${id}/deploy`, { flow_diagram: JSON.stringify(document) });
-      // No API switches a bot on yet (bots start inactive, as in WotNot).
-      await db.updateTable('bots').set({ active: 1 }).where('id', '=', id).execute();
       return id;
     },
     /** A contact's text message on the SMS sandbox channel; resolves to the conversation. */

@@ -157,11 +157,13 @@ export class BotsService {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      // Deploying publishes: the bot starts answering on its channels.
       const changes = {
         draft_flow: json,
         deployed_version_id: version.id,
         last_deployed_at: now,
         updated_at: now,
+        active: 1,
       };
       await unit.db
         .updateTable('bots')

@@ -163,6 +163,7 @@ export class ConversationsService {
       let conversation = await new ConversationsRepository(unit.db, accountId).findLatest(
         contact.id,
         delivery.channel.id,
+        this.context.dialect === 'postgres',
       );
       if (conversation?.status === 'closed') {
         const { reopenOnInbound } = await readAccountSettings(unit.db, accountId);

@@ -67,7 +67,8 @@ export class EventRecorder {
       .returning('id')
       .executeTakeFirstOrThrow();
     const event: RecordedEvent = { id: row.id, type, accountId, conversationId, data, createdAt };
-    for (const listener of this.#listeners) await listener(unit, event);
+    // Publish in recording order: registered before the listeners run, since a listener
+    // may record events of its own (a bot's replies to this message).
     unit.afterCommit(() => {
       this.bus
         .publish(type, accountId, { eventId: event.id, conversationId, data })
@@ -75,6 +76,7 @@ export class EventRecorder {
           this.logger.error({ err: error, type }, 'could not publish event');
         });
     });
+    for (const listener of this.#listeners) await listener(unit, event);
     return event.id;
   }
 }

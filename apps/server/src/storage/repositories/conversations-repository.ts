@@ -27,8 +27,16 @@ export class ConversationsRepository {
       .executeTakeFirst();
   }
 
-  /** The contact's latest conversation on a channel (open, pending or closed). */
-  findLatest(contactId: number, channelId: number): Promise<ConversationRow | undefined> {
+  /**
+   * The contact's latest conversation on a channel (open, pending or closed). With `lock`
+   * (PostgreSQL) the row stays locked until commit, so two inbound messages of one
+   * conversation are stored, counted and answered one after the other.
+   */
+  findLatest(
+    contactId: number,
+    channelId: number,
+    lock = false,
+  ): Promise<ConversationRow | undefined> {
     return this.db
       .selectFrom('conversations')
       .selectAll()
@@ -36,6 +44,7 @@ export class ConversationsRepository {
       .where('contact_id', '=', contactId)
       .where('channel_id', '=', channelId)
       .orderBy('id', 'desc')
+      .$if(lock, (query) => query.forNoKeyUpdate())
       .executeTakeFirst();
   }
 
