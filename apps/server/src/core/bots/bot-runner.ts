@@ -197,11 +197,11 @@ export class BotRunner {
     if (conversation.assignee_user_id !== null) return undefined;
     const channel = await unit.db
       .selectFrom('channels')
-      .select('type')
+      .select(['type', 'external_id'])
       .where('account_id', '=', accountId)
       .where('id', '=', conversation.channel_id)
       .executeTakeFirstOrThrow();
-    const deployed = await pickBot(unit.db, accountId, channel.type);
+    const deployed = await pickBot(unit.db, accountId, channel.type, channel.external_id);
     return deployed && { deployed, session: createSession(now, deployed.version.version) };
   }
 

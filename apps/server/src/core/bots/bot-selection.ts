@@ -37,6 +37,8 @@ export async function pickBot(
   db: Db,
   accountId: number,
   channelType: ChannelType,
+  /** A channel dedicated to one bot (the bot-chat API: its external id is the bot key). */
+  dedicatedBotKey: string | null = null,
 ): Promise<DeployedBot | undefined> {
   const wanted = wotnotChannelName(channelType);
   const bots = await db
@@ -48,11 +50,17 @@ export async function pickBot(
     .orderBy('priority')
     .orderBy('id')
     .execute();
-  const bot = bots.find((candidate) =>
-    channelTypes
-      .parse(JSON.parse(candidate.channel_types))
-      .some((name) => name.toUpperCase() === wanted),
-  );
+  const dedicated =
+    dedicatedBotKey === null
+      ? undefined
+      : bots.find((candidate) => candidate.bot_key === dedicatedBotKey);
+  const bot =
+    dedicated ??
+    bots.find((candidate) =>
+      channelTypes
+        .parse(JSON.parse(candidate.channel_types))
+        .some((name) => name.toUpperCase() === wanted),
+    );
   if (bot?.deployed_version_id == null) return undefined;
   const version = await findVersion(db, accountId, bot.deployed_version_id);
   return version === undefined ? undefined : { bot, version };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { registerAccountSettingsRoutes } from './account-settings-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
+import { registerBotChatRoutes } from './bot-chat-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
@@ -26,6 +27,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerSlaRoutes(app, runtime);
   registerAccountSettingsRoutes(app, runtime);
   registerInboxRoutes(app, runtime);
+  registerBotChatRoutes(app, runtime);
   registerNativeWebhookRoutes(app, runtime.services.webhooks);
   return Promise.resolve();
 }

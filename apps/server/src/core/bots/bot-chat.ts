@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { messageContentSchema, type MessageContent } from '@parley/protocol';
+import { z } from 'zod';
+import type { Services } from '../../runtime.js';
+import type { BotRow, ChannelRow, ChannelType } from '../../storage/schema-conversations.js';
+import { inTransaction } from '../../storage/transaction.js';
+import type { ContactVariables } from '../contacts/contact-fields.js';
+import type { ServiceContext } from '../context.js';
+import { DomainError } from '../errors/domain-error.js';
+import { wotnotChannelName } from './bot-selection.js';
+
+/** The channel bot chats run on: one per account, found or created on first use. */
+export const BOT_CHAT_CHANNEL: {
+  readonly type: ChannelType;
+  readonly provider: 'sandbox';
+  readonly name: string;
+} = { type: 'api', provider: 'sandbox', name: 'Bot API' };
+
+/**
+ * What `start` says on the person's behalf: a system message, so no visible text is
+ * invented for them, yet the bot runner sees an inbound message and (start block without
+ * keywords) begins its flow.
+ */
+export const START_CONTENT: MessageContent = { type: 'system', text: 'conversation started' };
+
+export interface BotChatMessage {
+  readonly id: string;
+  readonly content: MessageContent;
+  readonly createdAt: number;
+}
+
+export interface BotChatTurn {
+  readonly conversationId: string;
+  readonly userId: string;
+  /** The bot's replies to this turn, in order. */
+  readonly messages: readonly BotChatMessage[];
+}
+
+export interface BotChatStart {
+  /** The caller's stable id for the person; a new one is made when absent. */
+  readonly userId?: string | undefined;
+  readonly name?: string | undefined;
+  /** Merged into the contact's variables (templates read them as `contact.<name>`). */
+  readonly variables?: ContactVariables | undefined;
+}
+
+const channelTypes = z.array(z.string()).catch([]);
+
+/**
+ * WotNot's "API / mobile app" publishing: talking to a bot by its public `bot_key`, the
+ * bot's replies returned synchronously. Each call is an inbound message on the account's
+ * bot-chat channel; the bot runner answers inside that message's transaction, so once
+ * `receive` returns, the replies are committed and can be read back.
+ */
+export class BotChat {
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly services: Pick<Services, 'channels' | 'contacts' | 'conversations'>,
+  ) {}
+
+  async start(botKey: string, input: BotChatStart): Promise<BotChatTurn> {
+    const bot = await this.#bot(botKey);
+    const channel = await this.#channel(bot.account_id, bot.bot_key);
+    const userId = input.userId ?? randomUUID();
+    const { contact, created } = await inTransaction(this.context.db, (unit) =>
+      this.services.contacts.findOrCreateByIdentity(unit, bot.account_id, channel.id, userId, {
+        name: input.name ?? null,
+        variables: input.variables,
+      }),
+    );
+    if (!created && (input.name !== undefined || input.variables !== undefined)) {
+      await this.services.contacts.update(bot.account_id, contact.id, {
+        name: input.name,
+        variables: input.variables,
+      });
+    }
+    return this.#say(bot, channel, userId, START_CONTENT);
+  }
+
+  async continue(botKey: string, userId: string, content: MessageContent): Promise<BotChatTurn> {
+    const bot = await this.#bot(botKey);
+    const channel = await this.#channel(bot.account_id, bot.bot_key);
+    const known = await this.context.db
+      .selectFrom('contact_identities')
+      .select('id')
+      .where('account_id', '=', bot.account_id)
+      .where('channel_id', '=', channel.id)
+      .where('external_id', '=', userId)
+      .executeTakeFirst();
+    if (known === undefined) {
+      throw new DomainError('CONTACT_NOT_FOUND', {
+        message: 'Unknown user_id: start the conversation first.',
+      });
+    }
+    return this.#say(bot, channel, userId, content);
+  }
+
+  async #say(
+    bot: BotRow,
+    channel: ChannelRow,
+    userId: string,
+    content: MessageContent,
+  ): Promise<BotChatTurn> {
+    const accountId = bot.account_id;
+    const result = await this.services.conversations.receive(accountId, {
+      channel,
+      contact: { externalId: userId },
+      content,
+      providerMessageId: null,
+    });
+    if (result.outcome === 'blocked') throw new DomainError('CONTACT_IS_BLOCKED');
+    const { conversation, message } = result;
+    const db = this.context.db;
+    // Replies of this turn only: after our message and before the person's next one.
+    const next = await db
+      .selectFrom('messages')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('conversation_id', '=', conversation.id)
+      .where('direction', '=', 'inbound')
+      .where('id', '>', message.id)
+      .orderBy('id')
+      .executeTakeFirst();
+    let query = db
+      .selectFrom('messages')
+      .select(['public_id', 'content', 'created_at'])
+      .where('account_id', '=', accountId)
+      .where('conversation_id', '=', conversation.id)
+      .where('direction', '=', 'outbound')
+      .where('sender_type', '=', 'bot')
+      .where('id', '>', message.id);
+    if (next !== undefined) query = query.where('id', '<', next.id);
+    const rows = await query.orderBy('id').execute();
+    return {
+      conversationId: conversation.public_id,
+      userId,
+      messages: rows.map((row) => ({
+        id: row.public_id,
+        content: messageContentSchema.parse(JSON.parse(row.content)),
+        createdAt: row.created_at,
+      })),
+    };
+  }
+
+  /** An active, deployed bot published on the API channel; its key is the credential. */
+  async #bot(botKey: string): Promise<BotRow> {
+    const bot = await this.context.db
+      .selectFrom('bots')
+      .selectAll()
+      .where('bot_key', '=', botKey)
+      .where('active', '=', 1)
+      .where('deployed_version_id', 'is not', null)
+      .executeTakeFirst();
+    const api = wotnotChannelName('api');
+    const published =
+      bot !== undefined &&
+      channelTypes.parse(JSON.parse(bot.channel_types)).some((name) => name.toUpperCase() === api);
+    if (bot === undefined || !published) throw new DomainError('BOT_NOT_FOUND');
+    return bot;
+  }
+
+  /**
+   * One bot-chat channel per bot, its external id the bot key: the bot runner answers a
+   * conversation there with exactly that bot, whatever other API bots the account has.
+   */
+  async #channel(accountId: number, botKey: string): Promise<ChannelRow> {
+    const existing = (await this.services.channels.list(accountId)).find(
+      (channel) =>
+        channel.type === BOT_CHAT_CHANNEL.type &&
+        channel.provider === BOT_CHAT_CHANNEL.provider &&
+        channel.external_id === botKey,
+    );
+    return (
+      existing ??
+      this.services.channels.create(accountId, { ...BOT_CHAT_CHANNEL, externalId: botKey })
+    );
+  }
+}

@@ -1,0 +1,179 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flow } from '../../core/bots/bot-runner-harness.js';
+import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
+import { DIALECTS } from '../../testing/test-databases.js';
+
+const emailFlow = flow(
+  [
+    { id: 'start', type: 'start' },
+    { id: 'hi', type: 'message', data: { text: 'Hi!' } },
+    {
+      id: 'email',
+      type: 'input',
+      data: {
+        prompt: 'Your e-mail?',
+        kind: 'email',
+        variable: 'email',
+        retryPrompt: 'That is not an e-mail. Your e-mail?',
+        maxRetries: 2,
+      },
+    },
+    { id: 'thanks', type: 'message', data: { text: 'Thanks {{email}}' } },
+    { id: 'end', type: 'end' },
+  ],
+  ['start->hi', 'hi->email', 'email->thanks', 'thanks->end'],
+  [{ name: 'email', type: 'string', scope: 'contact' }],
+);
+
+interface Turn {
+  conversation_id: string;
+  user_id: string;
+  messages: { id: string; content: { type: string; text?: string }; created_at: string }[];
+}
+
+describe.each(DIALECTS)('bot chat by bot_key on %s', (dialect) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...headers, 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+
+  /** Creates and deploys a bot through the WotNot routes; resolves to its bot_key. */
+  const deploy = async (channel: string, document: unknown = emailFlow): Promise<string> => {
+    const admin = bearer(t.first.accountToken);
+    const created = await post('/v1/bot', { name: 'Bot', channel }, admin);
+    const { id } = created.json<{ id: number }>();
+    const deployed = await post(
+      `/v1/bots/${id}/deploy`,
+      { flow_diagram: JSON.stringify(document) },
+      admin,
+    );
+    expect(deployed.statusCode).toBe(200);
+    const row = await t.runtime.database.db
+      .selectFrom('bots')
+      .select('bot_key')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    return row.bot_key;
+  };
+
+  const texts = (turn: Turn) => turn.messages.map((message) => message.content.text);
+
+  it('answers with the bot whose key was used, when the account has several API bots', async () => {
+    const greeter = (text: string) =>
+      flow(
+        [
+          { id: 'start', type: 'start' },
+          { id: 'say', type: 'message', data: { text } },
+          { id: 'end', type: 'end' },
+        ],
+        ['start->say', 'say->end'],
+      );
+    const first = await deploy('API', greeter('I am the first bot'));
+    const second = await deploy('API', greeter('I am the second bot'));
+    const a = (await post(`/api/native/bot-chat/${first}/start`, {})).json<Turn>();
+    const b = (await post(`/api/native/bot-chat/${second}/start`, {})).json<Turn>();
+    expect(texts(a)).toEqual(['I am the first bot']);
+    expect(texts(b)).toEqual(['I am the second bot']);
+  });
+
+  it('starts the flow, re-asks an invalid e-mail and thanks for a valid one', async () => {
+    const key = await deploy('API');
+    const started = await post(`/api/native/bot-chat/${key}/start`, {
+      name: 'Ann',
+      variables: { plan: 'pro' },
+    });
+    expect(started.statusCode).toBe(200);
+    const start = started.json<Turn>();
+    expect(texts(start)).toEqual(['Hi!', 'Your e-mail?']);
+    expect(start.user_id).toMatch(/\S+/);
+
+    const invalid = await post(`/api/native/bot-chat/${key}/continue`, {
+      user_id: start.user_id,
+      text: 'not an address',
+    });
+    expect(invalid.statusCode).toBe(200);
+    expect(invalid.json<Turn>()).toMatchObject({ conversation_id: start.conversation_id });
+    expect(texts(invalid.json<Turn>())).toEqual(['That is not an e-mail. Your e-mail?']);
+
+    const valid = await post(`/api/native/bot-chat/${key}/continue`, {
+      user_id: start.user_id,
+      content: { type: 'text', text: 'Ann@Example.com' },
+    });
+    const done = valid.json<Turn>();
+    expect(texts(done)).toEqual(['Thanks ann@example.com']);
+    expect(done.conversation_id).toBe(start.conversation_id);
+
+    // One "Bot API" channel holds the chat; the start was a system message, not text.
+    const db = t.runtime.database.db;
+    const channels = await db
+      .selectFrom('channels')
+      .select(['id', 'type', 'provider'])
+      .where('name', '=', 'Bot API')
+      .execute();
+    expect(channels).toEqual([{ id: channels[0]?.id, type: 'api', provider: 'sandbox' }]);
+    const inbound = await db
+      .selectFrom('messages')
+      .select('content')
+      .where('direction', '=', 'inbound')
+      .orderBy('id')
+      .execute();
+    expect(inbound.map((row): unknown => JSON.parse(row.content))).toEqual([
+      { type: 'system', text: 'conversation started' },
+      { type: 'text', text: 'not an address' },
+      { type: 'text', text: 'Ann@Example.com' },
+    ]);
+    const contact = await db
+      .selectFrom('contacts')
+      .select(['name', 'variables'])
+      .executeTakeFirstOrThrow();
+    expect(contact.name).toBe('Ann');
+    expect(JSON.parse(contact.variables)).toMatchObject({ plan: 'pro' });
+  });
+
+  it('keeps a caller-chosen user_id and reuses the channel for a second person', async () => {
+    const key = await deploy('API');
+    const first = await post(`/api/native/bot-chat/${key}/start`, { user_id: 'device-42' });
+    expect(first.json<Turn>().user_id).toBe('device-42');
+    const second = await post(`/api/native/bot-chat/${key}/start`, {});
+    expect(second.json<Turn>().conversation_id).not.toBe(first.json<Turn>().conversation_id);
+    expect(texts(second.json<Turn>())).toEqual(['Hi!', 'Your e-mail?']);
+    const channels = await t.runtime.database.db
+      .selectFrom('channels')
+      .select('id')
+      .where('name', '=', 'Bot API')
+      .execute();
+    expect(channels).toHaveLength(1);
+  });
+
+  it('answers 404 for an unknown key, a bot not published on API, or an unknown user', async () => {
+    const unknown = await post('/api/native/bot-chat/0123456789abcdef0123456789abcdef/start', {});
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: { code: 'BOT_NOT_FOUND' } });
+
+    const smsKey = await deploy('SMS');
+    const sms = await post(`/api/native/bot-chat/${smsKey}/start`, {});
+    expect(sms.json()).toMatchObject({ error: { code: 'BOT_NOT_FOUND' } });
+
+    const key = await deploy('API');
+    const stranger = await post(`/api/native/bot-chat/${key}/continue`, {
+      user_id: 'nobody',
+      text: 'hello',
+    });
+    expect(stranger.statusCode).toBe(404);
+    expect(stranger.json()).toMatchObject({ error: { code: 'CONTACT_NOT_FOUND' } });
+
+    const empty = await post(`/api/native/bot-chat/${key}/continue`, { user_id: 'nobody' });
+    expect(empty.statusCode).toBe(400);
+  });
+});
