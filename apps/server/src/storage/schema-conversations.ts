@@ -238,6 +238,10 @@ export interface BotsTable {
   draft_flow: string;
   deployed_version_id: number | null;
   last_deployed_at: number | null;
+  /** Bumped by every change of `draft_flow`: the editor's optimistic-concurrency token. */
+  draft_revision: Generated<number>;
+  /** Soft deletion: a deleted bot is gone from every API but its versions stay. */
+  deleted_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -249,6 +253,8 @@ export interface FlowVersionsTable {
   version: number;
   flow: string;
   created_by: number | null;
+  /** The version a rollback copied this one from; null for an ordinary deploy. */
+  restored_from: number | null;
   created_at: number;
 }
 

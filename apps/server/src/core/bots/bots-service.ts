@@ -2,57 +2,67 @@ import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { randomId } from '../ids.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
-import { validateFlow, type FlowProblem } from '../../engine/validate.js';
+import type { Db } from '../../storage/database.js';
 import type { BotRow, FlowVersionRow } from '../../storage/schema-conversations.js';
-import { inTransaction } from '../../storage/transaction.js';
+import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
+import { BotDrafts } from './bot-drafts.js';
+import { botTemplate, EMPTY_FLOW } from './bot-templates.js';
+import {
+  BotVersions,
+  freezeVersion,
+  lockBot,
+  validatedJson,
+  type BotView,
+} from './bot-versions.js';
 
-/** The flow a new bot starts from: a start block and nothing else. */
-export const EMPTY_FLOW = {
-  schemaVersion: 1,
-  variables: [],
-  nodes: [{ id: 'start', type: 'start', data: {}, position: { x: 0, y: 0 } }],
-  edges: [],
-};
+export { EMPTY_FLOW } from './bot-templates.js';
+export { InvalidFlowError, type BotView } from './bot-versions.js';
 
 export interface NewBot {
   readonly title: string;
   readonly channelTypes: readonly string[];
   /** Another bot of the account to copy the draft flow of (WotNot's `template_id`). */
   readonly templateBotId?: number | undefined;
+  /** A bot template (see botTemplates) to start the draft from. */
+  readonly templateId?: string | undefined;
   readonly ownerUserId?: number | null | undefined;
 }
 
-export class InvalidFlowError extends DomainError {
-  constructor(readonly problems: readonly FlowProblem[]) {
-    super('INVALID_FLOW', {
-      message: `The flow has ${problems.length} problem(s).`,
-      issues: problems.map((problem) => ({
-        path: ['flow_diagram', 'nodes', problem.nodeId ?? '-', ...problem.path],
-        message: `${problem.nodeId === null ? 'The flow' : `Node "${problem.nodeId}"`}: ${problem.message}`,
-      })),
-    });
-  }
+/** What the editor's settings panel changes; undefined leaves a setting alone. */
+export interface BotChanges {
+  readonly title?: string | undefined;
+  readonly priority?: number | undefined;
+  readonly language?: string | undefined;
+  readonly active?: boolean | undefined;
+  readonly channelTypes?: readonly string[] | undefined;
 }
 
-/** Bots: a draft flow the builder edits and immutable deployed versions. */
-export class BotsService {
-  constructor(private readonly context: ServiceContext) {}
+export interface CloneOptions {
+  readonly title?: string | undefined;
+  readonly channelTypes?: readonly string[] | undefined;
+  readonly ownerUserId?: number | null | undefined;
+}
 
-  list(accountId: number): Promise<BotRow[]> {
-    return this.context.db
-      .selectFrom('bots')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .orderBy('id')
-      .execute();
+/**
+ * Bots: a draft flow the builder edits and immutable deployed versions. Drafts and versions
+ * have services of their own (`drafts`, `versions`); this one owns the bot records.
+ */
+export class BotsService {
+  readonly drafts: BotDrafts;
+  readonly versions: BotVersions;
+
+  constructor(private readonly context: ServiceContext) {
+    this.drafts = new BotDrafts(context);
+    this.versions = new BotVersions(context);
   }
 
-  async get(accountId: number, botId: number): Promise<BotRow> {
-    const bot = await this.context.db
-      .selectFrom('bots')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('id', '=', botId)
+  list(accountId: number): Promise<BotView[]> {
+    return this.#select(this.context.db, accountId).orderBy('bots.id').execute();
+  }
+
+  async get(accountId: number, botId: number): Promise<BotView> {
+    const bot = await this.#select(this.context.db, accountId)
+      .where('bots.id', '=', botId)
       .executeTakeFirst();
     if (bot === undefined) throw new DomainError('BOT_NOT_FOUND');
     return bot;
@@ -60,44 +70,91 @@ export class BotsService {
 
   async create(accountId: number, input: NewBot): Promise<BotRow> {
     return inTransaction(this.context.db, async (unit) => {
-      const { limits } = await readAccountSettings(unit.db, accountId);
-      if (limits.bots !== null) {
-        const row = await unit.db
-          .selectFrom('bots')
-          .select((eb) => eb.fn.countAll<number>().as('count'))
-          .where('account_id', '=', accountId)
-          .executeTakeFirstOrThrow();
-        if (row.count >= limits.bots) throw new DomainError('MAXIMUM_BOTS_LIMIT_REACHED');
-      }
-      let draft = JSON.stringify(EMPTY_FLOW);
+      let draft = JSON.stringify(
+        input.templateId === undefined ? EMPTY_FLOW : botTemplate(input.templateId).flow,
+      );
       if (input.templateBotId !== undefined) {
         const template = await unit.db
           .selectFrom('bots')
           .select('draft_flow')
           .where('account_id', '=', accountId)
           .where('id', '=', input.templateBotId)
+          .where('deleted_at', 'is', null)
           .executeTakeFirst();
         if (template === undefined)
           throw new DomainError('BOT_NOT_FOUND', { message: 'The template bot was not found.' });
         draft = template.draft_flow;
       }
-      const now = Date.now();
-      return unit.db
-        .insertInto('bots')
-        .values({
-          account_id: accountId,
-          title: input.title,
-          channel_types: JSON.stringify(input.channelTypes),
-          owner_user_id: input.ownerUserId ?? null,
-          bot_key: randomId(32),
-          preview_key: randomId(32),
-          draft_flow: draft,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      return this.#insert(unit, accountId, {
+        title: input.title,
+        channel_types: JSON.stringify(input.channelTypes),
+        owner_user_id: input.ownerUserId ?? null,
+        draft_flow: draft,
+      });
     });
+  }
+
+  /**
+   * A copy of a bot: its draft and settings, with keys of its own, inactive and never
+   * deployed (its versions stay with the original). Counts toward the bot limit.
+   */
+  async clone(accountId: number, botId: number, options: CloneOptions = {}): Promise<BotRow> {
+    return inTransaction(this.context.db, async (unit) => {
+      const source = await this.#select(unit.db, accountId)
+        .where('bots.id', '=', botId)
+        .executeTakeFirst();
+      if (source === undefined) throw new DomainError('BOT_NOT_FOUND');
+      return this.#insert(unit, accountId, {
+        title: options.title ?? `${source.title} (copy)`,
+        type: source.type,
+        channel_types:
+          options.channelTypes === undefined
+            ? source.channel_types
+            : JSON.stringify(options.channelTypes),
+        priority: source.priority,
+        language: source.language,
+        owner_user_id: options.ownerUserId ?? null,
+        draft_flow: source.draft_flow,
+      });
+    });
+  }
+
+  async update(accountId: number, botId: number, changes: BotChanges): Promise<BotView> {
+    const updated = await this.context.db
+      .updateTable('bots')
+      .set({
+        title: changes.title,
+        priority: changes.priority,
+        language: changes.language,
+        active: changes.active === undefined ? undefined : changes.active ? 1 : 0,
+        channel_types:
+          changes.channelTypes === undefined ? undefined : JSON.stringify(changes.channelTypes),
+        updated_at: Date.now(),
+      })
+      .where('account_id', '=', accountId)
+      .where('id', '=', botId)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (updated === undefined) throw new DomainError('BOT_NOT_FOUND');
+    return this.get(accountId, botId);
+  }
+
+  /**
+   * Soft deletion: the bot stops answering and disappears from every API, while the
+   * conversations and sessions that ran on its versions keep their history.
+   */
+  async remove(accountId: number, botId: number): Promise<void> {
+    const now = Date.now();
+    const removed = await this.context.db
+      .updateTable('bots')
+      .set({ deleted_at: now, active: 0, updated_at: now })
+      .where('account_id', '=', accountId)
+      .where('id', '=', botId)
+      .where('deleted_at', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    if (removed === undefined) throw new DomainError('BOT_NOT_FOUND');
   }
 
   /** The flow a bot runs: its deployed version, or its draft before any deploy. */
@@ -119,8 +176,8 @@ export class BotsService {
   }
 
   /**
-   * Validates a flow and freezes it as the bot's next immutable version. An invalid flow
-   * changes nothing and names every node at fault.
+   * Validates a flow and freezes it as the bot's next immutable version (it becomes the
+   * draft too). An invalid flow changes nothing and names every node at fault.
    */
   async deploy(
     accountId: number,
@@ -128,50 +185,61 @@ export class BotsService {
     flow: unknown,
     deployedBy: number | null,
   ): Promise<{ bot: BotRow; flow: string }> {
-    const result = validateFlow(flow);
-    if (!result.ok) throw new InvalidFlowError(result.problems);
-    const json = JSON.stringify(result.flow);
+    const json = validatedJson(flow);
     return inTransaction(this.context.db, async (unit) => {
-      const bot = await unit.db
-        .selectFrom('bots')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', botId)
-        .executeTakeFirst();
-      if (bot === undefined) throw new DomainError('BOT_NOT_FOUND');
-      const latest = await unit.db
-        .selectFrom('flow_versions')
-        .select((eb) => eb.fn.max('version').as('version'))
-        .where('bot_id', '=', botId)
-        .executeTakeFirst();
-      const now = Date.now();
-      const version = await unit.db
-        .insertInto('flow_versions')
-        .values({
-          account_id: accountId,
-          bot_id: botId,
-          version: (latest?.version ?? 0) + 1,
-          flow: json,
-          created_by: deployedBy,
-          created_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      // Deploying publishes: the bot starts answering on its channels.
-      const changes = {
-        draft_flow: json,
-        deployed_version_id: version.id,
-        last_deployed_at: now,
-        updated_at: now,
-        active: 1,
-      };
-      await unit.db
-        .updateTable('bots')
-        .set(changes)
-        .where('account_id', '=', accountId)
-        .where('id', '=', botId)
-        .execute();
-      return { bot: { ...bot, ...changes }, flow: json };
+      const bot = await lockBot(unit.db, this.context.dialect, accountId, botId);
+      const frozen = await freezeVersion(unit, bot, json, deployedBy, null);
+      return { bot: frozen.bot, flow: json };
     });
+  }
+
+  /** Bots of the account that are not deleted, with their deployed version's number. */
+  #select(db: Db, accountId: number) {
+    return db
+      .selectFrom('bots')
+      .leftJoin('flow_versions', 'flow_versions.id', 'bots.deployed_version_id')
+      .selectAll('bots')
+      .select('flow_versions.version as deployed_version')
+      .where('bots.account_id', '=', accountId)
+      .where('bots.deleted_at', 'is', null);
+  }
+
+  /** Inserts a bot with fresh keys once the account's bot limit allows another one. */
+  async #insert(
+    unit: UnitOfWork,
+    accountId: number,
+    values: {
+      title: string;
+      channel_types: string;
+      owner_user_id: number | null;
+      draft_flow: string;
+      type?: BotRow['type'];
+      priority?: number;
+      language?: string;
+    },
+  ): Promise<BotRow> {
+    const { limits } = await readAccountSettings(unit.db, accountId);
+    if (limits.bots !== null) {
+      const row = await unit.db
+        .selectFrom('bots')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('account_id', '=', accountId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      if (row.count >= limits.bots) throw new DomainError('MAXIMUM_BOTS_LIMIT_REACHED');
+    }
+    const now = Date.now();
+    return unit.db
+      .insertInto('bots')
+      .values({
+        ...values,
+        account_id: accountId,
+        bot_key: randomId(32),
+        preview_key: randomId(32),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
   }
 }

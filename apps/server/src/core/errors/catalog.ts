@@ -103,6 +103,12 @@ export const errorCatalog = {
     status: 400,
     message: 'Maximum bots limit reached for the account.',
   },
+  BOT_TEMPLATE_NOT_FOUND: { status: 404, message: 'Bot template not found.' },
+  FLOW_VERSION_NOT_FOUND: { status: 404, message: 'This bot has no such version.' },
+  DRAFT_REVISION_CONFLICT: {
+    status: 409,
+    message: 'The draft was changed by someone else since you loaded it. Reload it and retry.',
+  },
   INVALID_FLOW: { status: 400, message: 'The flow is not valid.' },
   INVALID_DATA: { status: 400, message: 'The message is not valid for this conversation.' },
   INTERNAL_ERROR: { status: 500, message: 'Something went wrong. It has been logged.' },

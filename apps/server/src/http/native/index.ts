@@ -3,6 +3,8 @@ import type { Runtime } from '../../runtime.js';
 import { registerAccountSettingsRoutes } from './account-settings-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBotChatRoutes } from './bot-chat-routes.js';
+import { registerBotEditorRoutes } from './bot-editor-routes.js';
+import { registerBotFlowRoutes } from './bot-flow-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
@@ -28,6 +30,8 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerAccountSettingsRoutes(app, runtime);
   registerInboxRoutes(app, runtime);
   registerBotChatRoutes(app, runtime);
+  registerBotEditorRoutes(app, runtime);
+  registerBotFlowRoutes(app, runtime);
   registerNativeWebhookRoutes(app, runtime.services.webhooks);
   return Promise.resolve();
 }

@@ -3,6 +3,13 @@ import { foundation } from './0001-foundation.js';
 import { conversations } from './0002-conversations.js';
 import { bots } from './0003-bots.js';
 import { botSessions } from './0004-bot-sessions.js';
+import { botEditor } from './0005-bot-editor.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
-export const migrations: readonly Migration[] = [foundation, conversations, bots, botSessions];
+export const migrations: readonly Migration[] = [
+  foundation,
+  conversations,
+  bots,
+  botSessions,
+  botEditor,
+];
