@@ -19,7 +19,10 @@ import { ConversationsService } from './core/conversations/conversations-service
 import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
 import { SlaService } from './core/sla/sla-service.js';
+import { BotCalls, noAiAnswerer, type AiAnswerer } from './core/bots/bot-calls.js';
+import { botCallJob, botTimerJob } from './core/bots/bot-jobs.js';
 import { BotRunner, type BotRunnerOptions } from './core/bots/bot-runner.js';
+import { sandboxCodeRunner } from './core/bots/code-runner.js';
 import { ContactsService } from './core/contacts/contacts-service.js';
 import { kickPendingLanes } from './core/webhooks/webhook-lanes.js';
 import {
@@ -29,6 +32,7 @@ import {
 import { registerWebhookListener } from './core/webhooks/webhook-listener.js';
 import { WebhooksService } from './core/webhooks/webhooks-service.js';
 import { GuardedHttpClient } from './security/guarded-fetch.js';
+import { guardedSandboxFetch } from './sandbox/guarded-sandbox-fetch.js';
 import { BullMqJobQueue } from './jobs/bullmq-queue.js';
 import type { JobQueue } from './jobs/queue.js';
 import { SqlJobQueue } from './jobs/sql-queue.js';
@@ -80,6 +84,8 @@ export interface RuntimeOptions {
   readonly migrate?: boolean;
   /** Bot session settings (tests shorten the session expiry). */
   readonly bots?: BotRunnerOptions;
+  /** Answers the flows' AI blocks; without one they take their "no answer" edge. */
+  readonly ai?: AiAnswerer;
   /** Webhook retry timing (tests shorten the 24 h horizon to seconds). */
   readonly webhookDelivery?: Omit<WebhookDeliveryOptions, 'http'>;
 }
@@ -151,19 +157,29 @@ export async function createRuntime(
   senders.register(sandbox);
   const messages = new MessagesService(context);
   const contacts = new ContactsService(context);
+  const conversations = new ConversationsService(context, messages, contacts);
+  const channels = new ChannelsService(context);
+  // The one client for outbound requests made on a user's behalf (SSRF-guarded).
+  const http = new GuardedHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
   // Bots answer inside the transaction of the inbound message (see BotRunner).
   const botRunner = new BotRunner(context, messages, options.bots);
   context.events.onCommitting(botRunner.onEvent);
-  queue.register(botRunner.timerJob());
+  const botCalls = new BotCalls({
+    http,
+    smtp: config.smtp,
+    publicUrl: config.publicUrl,
+    runCode: sandboxCodeRunner(guardedSandboxFetch(http)),
+    ai: options.ai ?? noAiAnswerer,
+    conversations,
+  });
+  queue.register(botTimerJob(context, botRunner));
+  queue.register(botCallJob(context, botRunner, botCalls));
   queue.register(messageSendJob(context, senders, messages));
   queue.register(messageStatusJob(messages));
   const sla = new SlaService(context);
   queue.register(sla.checkJob());
   context.events.onCommitting(sla.onEvent);
-  // The one client for outbound requests made on a user's behalf (SSRF-guarded).
-  const http = new GuardedHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
   queue.register(webhookDeliverJob(context, { ...options.webhookDelivery, http }));
-  const channels = new ChannelsService(context);
   senders.register(
     new ApiChannelSender(http, (channel) => channels.secretsOf(channel).secret ?? ''),
   );
@@ -189,7 +205,7 @@ export async function createRuntime(
       tokens: new TokensService(context),
       sessions: new SessionsService(context),
       channels,
-      conversations: new ConversationsService(context, messages, contacts),
+      conversations,
       messages,
       contacts,
       webhooks: new WebhooksService(context, { http }),

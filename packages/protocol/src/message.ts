@@ -145,6 +145,18 @@ export const messageContentSchema = z.discriminatedUnion('type', [
     productIds: z.array(shortText).min(1).max(30),
     text: z.string().max(1_024).optional(),
   }),
+  /**
+   * A WhatsApp Flow (a multi-screen native form). Other channels cannot open it: their
+   * adapters show `text` with a link to `fallbackUrl` when there is one.
+   */
+  z.object({
+    type: z.literal('whatsapp_flow'),
+    flowId: shortText,
+    cta: z.string().min(1).max(30),
+    screen: shortText.optional(),
+    text,
+    fallbackUrl: url.optional(),
+  }),
   z.object({ type: z.literal('system'), text }),
   /** What a contact sends back when they press a button, pick a row or submit a form. */
   z.object({
@@ -225,6 +237,7 @@ export function contentToText(content: MessageContent): string {
     case 'file_request':
     case 'date_picker':
     case 'slider':
+    case 'whatsapp_flow':
       return content.text;
     case 'carousel':
       return content.cards.map((card) => card.title).join(' | ');

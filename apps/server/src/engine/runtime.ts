@@ -4,7 +4,8 @@ import { incomingText } from './blocks/common.js';
 import { matchesKeywords } from './blocks/start.js';
 import type { Flow } from './flow.js';
 import type { TemplateScope } from './template.js';
-import type { BlockResult, Effect, FlowEvent } from './types.js';
+import { MAX_SUBFLOW_DEPTH } from './blocks/subflow.js';
+import type { BlockResult, Effect, FlowEvent, RuntimeErrorCode } from './types.js';
 
 /**
  * The flow runtime: a pure step function (DESIGN.md §5). Given a flow, the stored session
@@ -31,6 +32,12 @@ export interface Session {
   retries: Record<string, number>;
   /** Why the session ended, when a handback may resume it. */
   endReason?: 'handover';
+  /** The Flow blocks whose sub-flows are running, innermost last: where a sub-flow returns. */
+  stack?: string[];
+  /** The text of the contact's latest message: `{{conversation.last_message}}`. */
+  lastMessage?: string;
+  /** The external call the waiting node awaits; any other `call_result` is stale. */
+  pending?: { nodeId: string; callId: string };
   startedAt: number;
   updatedAt: number;
 }
@@ -98,7 +105,10 @@ function scopeOf(compiled: CompiledFlow, session: Session, context: RunContext):
   return {
     variables: Object.assign(variables, session.variables),
     contact: context.contact,
-    conversation: context.conversation,
+    conversation:
+      session.lastMessage === undefined
+        ? context.conversation
+        : { ...context.conversation, last_message: session.lastMessage },
     channel: context.channel,
     globals: context.globals,
     now: context.now,
@@ -121,6 +131,10 @@ function entryOf(compiled: CompiledFlow, session: Session, event: FlowEvent): En
       return waiting === event.nodeId
         ? { nodeId: waiting, resume: event, restart: false }
         : { ignored: 'stale timer' };
+    case 'call_result':
+      return waiting === event.nodeId && session.pending?.callId === event.callId
+        ? { nodeId: waiting, resume: event, restart: false }
+        : { ignored: 'stale call result' };
     case 'handback':
       return session.endReason === 'handover' && session.nodeId !== null
         ? { nodeId: session.nodeId, resume: event, restart: false }
@@ -170,17 +184,19 @@ export function step(
         updatedAt: at,
       };
   delete current.endReason;
+  if (entry.restart) {
+    delete current.pending;
+    delete current.stack;
+  }
+  const text = incomingText(event);
+  if (text !== null) current.lastMessage = text;
 
   const finish = (status: Session['status'], nodeId: string | null): StepResult => ({
     session: { ...current, status, nodeId },
     effects,
     log,
   });
-  const fail = (
-    nodeId: string,
-    code: 'step_budget_exceeded' | 'unknown_node' | 'invalid_block',
-    message: string,
-  ) => {
+  const fail = (nodeId: string, code: RuntimeErrorCode, message: string) => {
     log.push({ nodeId, type: 'error', outcome: `error: ${message}`, at });
     effects.push({ type: 'error', code, nodeId, message }, { type: 'end' });
     return finish('ended', nodeId);
@@ -208,6 +224,7 @@ export function step(
       retries: current.retries[nodeId] ?? 0,
       now: at,
       scope: scopeOf(compiled, current, context),
+      callId: `${nodeId}:${String(at)}:${String(steps)}`,
     });
     resume = null;
     current = apply(compiled, current, nodeId, result, effects);
@@ -227,8 +244,28 @@ export function step(
       nodeId = result.goto;
       continue;
     }
+    if (result.call !== undefined) {
+      const stack = current.stack ?? [];
+      if (stack.length >= MAX_SUBFLOW_DEPTH) {
+        return fail(
+          nodeId,
+          'subflow_depth_exceeded',
+          `sub-flows nested deeper than ${String(MAX_SUBFLOW_DEPTH)} at "${nodeId}"`,
+        );
+      }
+      current.stack = [...stack, nodeId];
+      nodeId = result.call;
+      continue;
+    }
     if (result.next === null) return finish('waiting', nodeId);
-    const target = compiled.edges.get(edgeKey(nodeId, result.next));
+    let target = compiled.edges.get(edgeKey(nodeId, result.next));
+    // A sub-flow whose path runs out returns to the Flow block that called it.
+    while (target === undefined && current.stack !== undefined && current.stack.length > 0) {
+      const caller = current.stack[current.stack.length - 1] ?? '';
+      current.stack = current.stack.slice(0, -1);
+      log.push({ nodeId, type: node.type, outcome: `return to "${caller}"`, at });
+      target = compiled.edges.get(edgeKey(caller, 'next'));
+    }
     if (target === undefined) {
       log.push({ nodeId, type: node.type, outcome: `end: no edge from "${result.next}"`, at });
       effects.push({ type: 'end' });
@@ -252,13 +289,23 @@ function apply(
       effects.push({ type: 'set_contact_variable', name, value });
     }
   }
-  if (result.next === null && result.goto === undefined && result.end !== true) {
+  const parks =
+    result.next === null &&
+    result.goto === undefined &&
+    result.call === undefined &&
+    result.end !== true;
+  if (parks) {
     session.retries[nodeId] = result.retries ?? session.retries[nodeId] ?? 0;
+    for (const effect of result.effects ?? []) {
+      if (effect.type === 'call') session.pending = { nodeId, callId: effect.callId };
+    }
     return session;
   }
-  // Leaving the node forgets its retries, so a later visit asks afresh.
+  // Leaving the node forgets its retries and any call it awaited, so a later visit starts afresh.
   const retries = Object.fromEntries(
     Object.entries(session.retries).filter(([id]) => id !== nodeId),
   );
-  return { ...session, retries };
+  const left: Session = { ...session, retries };
+  if (left.pending?.nodeId === nodeId) delete left.pending;
+  return left;
 }

@@ -1,12 +1,26 @@
 import type { MessageContent } from '@parley/protocol';
 import type { z } from 'zod';
+import type { ExternalCall } from './external-call.js';
 import type { TemplateScope } from './template.js';
 
-/** What wakes the runtime: a (re)start, a contact's message, a due timer, or a handback. */
+export type { ExternalCall, HttpCallRequest } from './external-call.js';
+
+/** What a call produced: `value` is the call kind's result (an HTTP response, code output…). */
+export type CallResult = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** What an `http` call resolves to. */
+export interface HttpCallResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What wakes the runtime: a (re)start, a contact's message, a due timer, a call's result or a handback. */
 export type FlowEvent =
   | { type: 'start' }
   | { type: 'message'; content: MessageContent }
   | { type: 'timer'; nodeId: string }
+  | { type: 'call_result'; nodeId: string; callId: string; result: CallResult }
   | { type: 'handback' };
 
 /**
@@ -16,12 +30,21 @@ export type FlowEvent =
 export type Effect =
   | { type: 'send'; content: MessageContent }
   | { type: 'timer'; nodeId: string; at: number }
+  | { type: 'call'; nodeId: string; callId: string; call: ExternalCall; timeoutMs: number }
   | { type: 'handover'; teamId?: string; userId?: string; message?: string }
   | { type: 'set_contact_variable'; name: string; value: unknown }
+  | {
+      type: 'set_status';
+      status?: 'open' | 'pending' | 'closed';
+      addLabels?: string[];
+      removeLabels?: string[];
+    }
+  | { type: 'client_action'; action: { type: 'javascript'; code: string } }
   | { type: 'end' }
   | { type: 'error'; code: RuntimeErrorCode; nodeId: string | null; message: string };
 
-export type RuntimeErrorCode = 'step_budget_exceeded' | 'unknown_node' | 'invalid_block';
+export type RuntimeErrorCode =
+  'step_budget_exceeded' | 'subflow_depth_exceeded' | 'unknown_node' | 'invalid_block';
 
 /** What an executor sees: its node, how it was reached, and read access to variables. */
 export interface ExecContext {
@@ -32,6 +55,8 @@ export interface ExecContext {
   retries: number;
   now: number;
   scope: TemplateScope;
+  /** The id a `call` effect from this visit must carry; its `call_result` echoes it. */
+  callId: string;
 }
 
 /**
@@ -47,6 +72,8 @@ export interface BlockResult {
   /** The node's new retry count; the runtime forgets it once the flow leaves the node. */
   retries?: number;
   goto?: string;
+  /** Calls the sub-flow starting at this node; the flow comes back on this node's "next". */
+  call?: string;
   end?: boolean;
   /** Set by blocks that end the bot but may resume on a handback (handover). */
   endReason?: 'handover';

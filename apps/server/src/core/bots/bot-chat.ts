@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { messageContentSchema, type MessageContent } from '@parley/protocol';
 import { z } from 'zod';
+import { MAX_CALL_TIMEOUT_MS } from '../../engine/blocks/calls.js';
 import type { Services } from '../../runtime.js';
 import type { BotRow, ChannelRow, ChannelType } from '../../storage/schema-conversations.js';
 import { inTransaction } from '../../storage/transaction.js';
@@ -8,6 +10,7 @@ import type { ContactVariables } from '../contacts/contact-fields.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { wotnotChannelName } from './bot-selection.js';
+import { parseState } from './bot-session-store.js';
 
 /** The channel bot chats run on: one per account, found or created on first use. */
 export const BOT_CHAT_CHANNEL: {
@@ -45,6 +48,10 @@ export interface BotChatStart {
 }
 
 const channelTypes = z.array(z.string()).catch([]);
+
+/** The longest a call may take (MAX_CALL_TIMEOUT_MS) and some slack for the job to run. */
+const SETTLE_LIMIT_MS = MAX_CALL_TIMEOUT_MS + 5_000;
+const SETTLE_POLL_MS = 20;
 
 /**
  * WotNot's "API / mobile app" publishing: talking to a bot by its public `bot_key`, the
@@ -110,6 +117,7 @@ export class BotChat {
     });
     if (result.outcome === 'blocked') throw new DomainError('CONTACT_IS_BLOCKED');
     const { conversation, message } = result;
+    await this.#settled(accountId, conversation.id);
     const db = this.context.db;
     // Replies of this turn only: after our message and before the person's next one.
     const next = await db
@@ -140,6 +148,24 @@ export class BotChat {
         createdAt: row.created_at,
       })),
     };
+  }
+
+  /**
+   * Waits (bounded) while the bot is out on a call (webhook, code, AI): its replies after
+   * the call belong to this turn too. Later ones (after a Delay) are not waited for.
+   */
+  async #settled(accountId: number, conversationId: number): Promise<void> {
+    const deadline = Date.now() + SETTLE_LIMIT_MS;
+    while (Date.now() < deadline) {
+      const row = await this.context.db
+        .selectFrom('bot_sessions')
+        .select('state')
+        .where('account_id', '=', accountId)
+        .where('conversation_id', '=', conversationId)
+        .executeTakeFirst();
+      if (row === undefined || parseState(row.state).session.pending === undefined) return;
+      await sleep(SETTLE_POLL_MS);
+    }
   }
 
   /** An active, deployed bot published on the API channel; its key is the credential. */

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Effect } from '../../engine/types.js';
 import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
 import type {
@@ -10,7 +11,10 @@ import type { ServiceContext } from '../context.js';
 import { nextAgentInTeam } from '../conversations/assignment.js';
 import { conversationSnapshot } from '../conversations/snapshots.js';
 import { setVariablesInUnit } from '../conversations/variables.js';
+import { setConversationLabels } from '../inbox/inbox-labels.js';
 import type { MessagesService } from '../messages/messages-service.js';
+
+const labelNames = z.array(z.string());
 
 /** Who the bot's changes are attributed to in events (`by`). */
 export const BOT_ACTOR = 'bot';
@@ -79,6 +83,35 @@ export class BotEffects {
         }
         target.conversation = await this.#handOver(unit, conversation, effect);
         return;
+      case 'call':
+        await this.context.queue.enqueue(
+          'bot.call',
+          {
+            accountId: conversation.account_id,
+            conversationId: conversation.id,
+            nodeId: effect.nodeId,
+            callId: effect.callId,
+            call: effect.call,
+            timeoutMs: effect.timeoutMs,
+          },
+          {
+            accountId: conversation.account_id,
+            idempotencyKey: `bot.call:${conversation.id}:${effect.callId}`,
+          },
+          unit,
+        );
+        return;
+      case 'set_status':
+        target.conversation = await this.#setStatus(unit, conversation, effect);
+        return;
+      case 'client_action':
+        // Carried out by the visitor's browser: the web widget picks these up from the
+        // session log (see docs/decisions/0009-flow-calls.md); other channels never get one.
+        this.context.logger.debug(
+          { conversationId: conversation.id, action: effect.action.type },
+          'bot client action',
+        );
+        return;
       case 'set_contact_variable':
         await setVariablesInUnit(unit, conversation, [
           { name: effect.name, type: 'contact', value: effect.value },
@@ -114,14 +147,57 @@ export class BotEffects {
     return { ...conversation, ...changes };
   }
 
-  /** The bot is done: the conversation is open for the agents again. */
+  /** The bot is done: the conversation is open for the agents again (unless it closed it). */
   async release(unit: UnitOfWork, conversation: ConversationRow): Promise<ConversationRow> {
     if (conversation.assigned_to_bot === 0 && conversation.status !== 'pending') {
       return conversation;
     }
-    const changes: Partial<ConversationRow> = { assigned_to_bot: 0, status: 'open' };
+    const changes: Partial<ConversationRow> = {
+      assigned_to_bot: 0,
+      status: conversation.status === 'closed' ? 'closed' : 'open',
+    };
     await this.#repository(unit, conversation).update(conversation.id, changes);
     return { ...conversation, ...changes };
+  }
+
+  /** Send status: the conversation's status and labels, with their events. */
+  async #setStatus(
+    unit: UnitOfWork,
+    conversation: ConversationRow,
+    effect: Extract<Effect, { type: 'set_status' }>,
+  ): Promise<ConversationRow> {
+    let current = conversation;
+    if (effect.status !== undefined && effect.status !== conversation.status) {
+      const changes: Partial<ConversationRow> = {
+        status: effect.status,
+        closed_at: effect.status === 'closed' ? Date.now() : null,
+        // Open hands the conversation to the inbox; closing ends the bot's part too.
+        ...(effect.status === 'pending' ? {} : { assigned_to_bot: 0 }),
+      };
+      await this.#repository(unit, conversation).update(conversation.id, changes);
+      current = { ...conversation, ...changes };
+      await this.context.events.record(
+        unit,
+        conversation.account_id,
+        conversation.id,
+        'conversation.status_changed',
+        {
+          conversation: await conversationSnapshot(unit.db, current),
+          previousStatus: conversation.status,
+          by: BOT_ACTOR,
+        },
+      );
+    }
+    if (effect.addLabels !== undefined || effect.removeLabels !== undefined) {
+      const removed = new Set(effect.removeLabels ?? []);
+      const existing = labelNames.catch([]).parse(JSON.parse(current.label_names || '[]'));
+      const wanted = [...new Set([...existing, ...(effect.addLabels ?? [])])].filter(
+        (name) => !removed.has(name),
+      );
+      const names = await setConversationLabels(unit, this.context, current, wanted);
+      current = { ...current, label_names: JSON.stringify(names) };
+    }
+    return current;
   }
 
   async #handOver(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conversationFixture } from '../../testing/conversation-fixture.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
+import type { Environment } from '../../config/config.js';
 import type { DialectName } from '../../storage/dialects/dialect.js';
 import type { BotRunnerOptions } from './bot-runner.js';
 
@@ -37,8 +38,12 @@ const contentText = z.object({ text: z.string() }).catch({ text: '?' });
  * A test app (the bot runner is part of every runtime), an SMS sandbox channel, and helpers
  * to deploy a bot and to talk to it as a contact.
  */
-export async function botHarness(dialect: DialectName, options: BotRunnerOptions = {}) {
-  const t: TestApp = await createTestApp(dialect, {}, { runtime: { bots: options } });
+export async function botHarness(
+  dialect: DialectName,
+  options: BotRunnerOptions = {},
+  env: Environment = {},
+) {
+  const t: TestApp = await createTestApp(dialect, env, { runtime: { bots: options } });
   const fixture = await conversationFixture(t);
   const headers = { ...fixture.admin, 'content-type': 'application/json' };
   const db = t.runtime.database.db;
@@ -95,6 +100,16 @@ export async function botHarness(dialect: DialectName, options: BotRunnerOptions
         (row) =>
           `${row.direction === 'inbound' ? '>' : '<'} ${contentText.parse(JSON.parse(row.content)).text}`,
       );
+    },
+    /** The contact's conversation on a channel, found by the contact's phone. */
+    async conversationWith(phone: string): Promise<string | undefined> {
+      const row = await db
+        .selectFrom('conversations')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .select('conversations.public_id')
+        .where('contacts.phone', '=', phone)
+        .executeTakeFirst();
+      return row?.public_id;
     },
     async createTeam(name: string): Promise<number> {
       const created = await t.runtime.services.teams.create(accountId, { name });

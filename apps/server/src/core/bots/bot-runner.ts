@@ -1,13 +1,11 @@
-import { z } from 'zod';
 import { createSession, step, type RunContext, type Session } from '../../engine/runtime.js';
 import type { FlowEvent } from '../../engine/types.js';
-import type { JobDefinition } from '../../jobs/queue.js';
 import type {
   ChannelRow,
   ContactRow,
   ConversationRow,
 } from '../../storage/schema-conversations.js';
-import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
+import type { UnitOfWork } from '../../storage/transaction.js';
 import type { ServiceContext } from '../context.js';
 import { parseVariables } from '../conversations/snapshots.js';
 import { isEventOf, type RecordedEvent } from '../events/event-recorder.js';
@@ -24,27 +22,6 @@ import {
 } from './bot-session-store.js';
 import type { BotSessionRow } from './bot-session-table.js';
 
-declare module '../../jobs/job-types.js' {
-  interface JobTypes {
-    /** A bot's delay is over: resume the conversation's session at `nodeId`. */
-    'bot.timer': {
-      readonly accountId: number;
-      readonly conversationId: number;
-      readonly nodeId: string;
-      readonly at: number;
-    };
-  }
-}
-
-export const BOT_TIMER_JOB = 'bot.timer';
-
-const botTimerPayload = z.object({
-  accountId: z.number().int().positive(),
-  conversationId: z.number().int().positive(),
-  nodeId: z.string().min(1),
-  at: z.number(),
-});
-
 export interface BotRunnerOptions {
   /** A session idle for longer than this starts over on the next message (default 24 h). */
   readonly expiryMs?: number;
@@ -52,7 +29,14 @@ export interface BotRunnerOptions {
 
 export const DEFAULT_EXPIRY_MS = 24 * 60 * 60 * 1_000;
 
-type Wake = { readonly kind: 'message' } | { readonly kind: 'timer'; readonly at: number };
+/** What started a turn: a contact's message, a due timer, or a call's result coming back. */
+export type Wake =
+  | { readonly kind: 'message' }
+  | { readonly kind: 'timer'; readonly at: number }
+  | { readonly kind: 'call'; readonly callId: string };
+
+/** The event of a turn, or how to make it once the turn holds its locks (in-unit calls). */
+export type TurnEvent = FlowEvent | ((unit: UnitOfWork) => Promise<FlowEvent>);
 
 /**
  * Runs bots on conversations. A turn (one contact message, or one due timer) happens
@@ -85,7 +69,7 @@ export class BotRunner {
   readonly onEvent = async (unit: UnitOfWork, event: RecordedEvent): Promise<void> => {
     // The bot's own replies are `message.created` events too: only inbound ones wake it.
     if (!isEventOf(event, 'message.created') || event.data.message.direction !== 'inbound') return;
-    await this.#turn(
+    await this.turn(
       unit,
       event.accountId,
       event.conversationId,
@@ -94,29 +78,15 @@ export class BotRunner {
     );
   };
 
-  /** `bot.timer`: a delay block's timer is due. */
-  timerJob(): JobDefinition<'bot.timer'> {
-    return {
-      name: BOT_TIMER_JOB,
-      payload: botTimerPayload,
-      handle: (payload) =>
-        inTransaction(this.context.db, (unit) =>
-          this.#turn(
-            unit,
-            payload.accountId,
-            payload.conversationId,
-            { type: 'timer', nodeId: payload.nodeId },
-            { kind: 'timer', at: payload.at },
-          ),
-        ),
-    };
-  }
-
-  async #turn(
+  /**
+   * One turn in `unit`: used by the committing listener and by the bot jobs (timers,
+   * call results). Does nothing when the conversation, session or wake-up is stale.
+   */
+  async turn(
     unit: UnitOfWork,
     accountId: number,
     conversationId: number,
-    event: FlowEvent,
+    turnEvent: TurnEvent,
     wake: Wake,
   ): Promise<void> {
     const { dialect } = this.context;
@@ -128,6 +98,7 @@ export class BotRunner {
     const target = await this.#target(unit, wake, conversation, row, previous, now);
     if (target === undefined) return;
     const { deployed, session } = target;
+    const event = typeof turnEvent === 'function' ? await turnEvent(unit) : turnEvent;
 
     const { channel, contact } = await this.#channelAndContact(unit, conversation);
     const result = step(
@@ -172,12 +143,10 @@ export class BotRunner {
     now: number,
   ): Promise<{ deployed: DeployedBot; session: Session } | undefined> {
     const accountId = conversation.account_id;
-    if (wake.kind === 'timer') {
+    if (wake.kind !== 'message') {
       // Stale: the session moved on (answered, restarted, handed over) since scheduling.
-      const timer = previous?.timer;
-      if (row === undefined || previous === undefined || timer == null) return undefined;
-      if (timer.at !== wake.at || previous.session.status !== 'waiting') return undefined;
-      if (conversation.assigned_to_bot === 0) return undefined;
+      if (row === undefined || previous === undefined) return undefined;
+      if (!awaits(previous, wake) || conversation.assigned_to_bot === 0) return undefined;
       const deployed = await this.#deployedOf(unit, row);
       return deployed && { deployed, session: previous.session };
     }
@@ -239,6 +208,14 @@ export class BotRunner {
     ]);
     return { channel, contact };
   }
+}
+
+/** Whether the session still waits for this timer or call result. */
+export function awaits(state: BotState, wake: Exclude<Wake, { kind: 'message' }>): boolean {
+  if (state.session.status !== 'waiting') return false;
+  return wake.kind === 'timer'
+    ? state.timer?.at === wake.at
+    : state.session.pending?.callId === wake.callId;
 }
 
 /** What templates see: the contact's fields and variables, the conversation, the channel. */

@@ -15,6 +15,9 @@ const sessionSchema = z.object({
   variables: z.record(z.string(), z.unknown()),
   retries: z.record(z.string(), z.number()),
   endReason: z.literal('handover').optional(),
+  pending: z.object({ nodeId: z.string(), callId: z.string() }).optional(),
+  stack: z.array(z.string()).optional(),
+  lastMessage: z.string().optional(),
   startedAt: z.number(),
   updatedAt: z.number(),
 });
@@ -43,11 +46,14 @@ export interface BotState {
 export function parseState(json: string): BotState {
   const parsed = stateSchema.parse(JSON.parse(json));
   // Rebuilt field by field: exactOptionalPropertyTypes forbids `endReason: undefined`.
-  const { endReason, flowVersion, ...rest } = parsed.session;
+  const { endReason, flowVersion, pending, stack, lastMessage, ...rest } = parsed.session;
   const session: Session = {
     ...rest,
     ...(endReason === undefined ? {} : { endReason }),
     ...(flowVersion === undefined ? {} : { flowVersion }),
+    ...(pending === undefined ? {} : { pending }),
+    ...(stack === undefined ? {} : { stack }),
+    ...(lastMessage === undefined ? {} : { lastMessage }),
   };
   return { session, timer: parsed.timer, log: parsed.log };
 }

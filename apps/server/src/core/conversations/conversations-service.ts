@@ -12,7 +12,7 @@ import type {
   ConversationRow,
   MessageRow,
 } from '../../storage/schema-conversations.js';
-import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
+import { inTransaction, withinUnit, type UnitOfWork } from '../../storage/transaction.js';
 import { nextAgentInTeam } from './assignment.js';
 import type { ContactsService } from '../contacts/contacts-service.js';
 import { assertConversationAllowance } from './plan-limits.js';
@@ -93,9 +93,11 @@ export class ConversationsService {
   async start(
     accountId: number,
     start: StartConversation,
+    /** The caller's transaction (a bot turn), else a new one. */
+    within?: UnitOfWork,
   ): Promise<{ conversation: ConversationRow; message: MessageRow; contact: ContactRow }> {
     if (start.channel.enabled === 0) throw new DomainError('CHANNEL_NOT_ENABLED');
-    return inTransaction(this.context.db, async (unit) => {
+    return withinUnit(this.context.db, within, async (unit) => {
       const { contact, created } = await this.#contactOf(unit, start.channel, start.contact);
       if (contact.blocked === 1) throw new DomainError('CONTACT_IS_BLOCKED');
       const now = Date.now();

@@ -17,7 +17,8 @@ export type FieldKind =
   | 'node'
   | 'list'
   | 'regex'
-  | 'url';
+  | 'url'
+  | 'code';
 
 export interface FieldMeta {
   label: string;

@@ -9,6 +9,7 @@ import {
   templateUse,
   variableField,
 } from './common.js';
+import { parseValue } from './validators.js';
 
 export const inputKinds = ['text', 'email', 'phone', 'number', 'url', 'regex'] as const;
 
@@ -39,31 +40,12 @@ export const inputData = z
   });
 export type InputData = z.infer<typeof inputData>;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /** The stored value of a valid answer, or null when the answer is invalid. */
 export function parseAnswer(data: InputData, raw: string): string | number | null {
+  if (data.kind !== 'regex') return parseValue(data.kind, raw);
   const answer = raw.trim();
   if (answer === '') return null;
-  switch (data.kind) {
-    case 'text':
-      return answer;
-    case 'email':
-      return EMAIL.test(answer) ? answer.toLowerCase() : null;
-    case 'phone': {
-      // Keep the digits and a leading +: the canonical form channels and CRMs expect.
-      const digits = answer.replace(/[\s().-]/g, '');
-      return /^\+?\d{6,15}$/.test(digits) ? digits : null;
-    }
-    case 'number': {
-      const value = Number(answer.replace(',', '.'));
-      return Number.isFinite(value) ? value : null;
-    }
-    case 'url':
-      return URL.canParse(answer) && /^https?:\/\//i.test(answer) ? answer : null;
-    case 'regex':
-      return new RegExp(`^(?:${data.pattern ?? ''})$`).test(answer) ? answer : null;
-  }
+  return new RegExp(`^(?:${data.pattern ?? ''})$`).test(answer) ? answer : null;
 }
 
 function ask(text: string, retries: number): BlockResult {

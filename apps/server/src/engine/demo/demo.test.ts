@@ -16,8 +16,8 @@ describe('demo bots', () => {
     expect(result.ok ? [] : result.problems).toEqual([]);
   });
 
-  it.each(bots)('$name: every shipped scenario passes', (bot) => {
-    const report = runScenarios(bot.flow, bot.scenarios);
+  it.each(bots)('$name: every shipped scenario passes', async (bot) => {
+    const report = await runScenarios(bot.flow, bot.scenarios);
     expect(formatReport(report)).not.toContain('✗');
     expect(report.ok).toBe(true);
     expect(report.results.length).toBeGreaterThanOrEqual(5);

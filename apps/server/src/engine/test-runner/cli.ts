@@ -52,7 +52,7 @@ export async function testBotCommand(args: string[], io: TestBotIo): Promise<num
     io.stderr(`${errors.join('\n')}\n`);
     return 1;
   }
-  const report = runScenarios(flow.value, scenarios.value);
+  const report = await runScenarios(flow.value, scenarios.value);
   // The report goes to stdout even on failure: it is the command's output, which CI logs keep.
   io.stdout(formatReport(report));
   return exitCode(report);

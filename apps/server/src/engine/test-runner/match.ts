@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { MessageContent } from '@parley/protocol';
 import type { Session } from '../runtime.js';
 import type { Effect } from '../types.js';
+import { describeCall } from './fake-calls.js';
 import type { Expectation, ExpectedMessage } from './scenario.js';
 
 /**
@@ -99,6 +100,7 @@ export function checkTurn(expect: Expectation | undefined, outcome: TurnOutcome)
     effect.type === 'send' ? [effect.content] : [],
   );
   if (expect.messages !== undefined) problems.push(...diffMessages(expect.messages, sent));
+  if (expect.calls !== undefined) problems.push(...checkCalls(expect.calls, outcome.effects));
   for (const [name, value] of Object.entries(expect.variables ?? {})) {
     const actual = outcome.variable(name);
     if (!isDeepStrictEqual(actual, value)) {
@@ -115,6 +117,21 @@ export function checkTurn(expect: Expectation | undefined, outcome: TurnOutcome)
     }
   }
   return problems;
+}
+
+function checkCalls(expected: readonly string[], effects: readonly Effect[]): string[] {
+  const made = effects.flatMap((effect) =>
+    effect.type === 'call' ? [describeCall(effect.call)] : [],
+  );
+  const same =
+    expected.length === made.length && expected.every((prefix, i) => made[i]?.startsWith(prefix));
+  if (same) return [];
+  return [
+    'calls differ (- expected, + actual):',
+    ...expected.map((prefix) => `  - ${prefix}`),
+    ...made.map((call) => `  + ${call}`),
+    ...(made.length === 0 ? ['  (no call was made this turn)'] : []),
+  ];
 }
 
 function checkHandover(wanted: NonNullable<Expectation['handover']>, outcome: TurnOutcome) {

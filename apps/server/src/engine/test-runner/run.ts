@@ -6,9 +6,11 @@ import {
   type CompiledFlow,
   type RunContext,
 } from '../runtime.js';
-import type { FlowEvent } from '../types.js';
+import type { Effect, FlowEvent } from '../types.js';
 import { validateFlow } from '../validate.js';
+import { resolveCall, type CodeRunner } from './fake-calls.js';
 import { checkTurn } from './match.js';
+import { sandboxRunCode } from './sandbox-code.js';
 import { parseScenarios, type Scenario, type Turn } from './scenario.js';
 
 /**
@@ -41,7 +43,12 @@ export interface RunOptions {
   /** Makes each scenario's clock; the default starts at DEFAULT_START_AT. */
   clock?: () => Clock;
   stepBudget?: number;
+  /** Runs Codeblocks; the default is the real QuickJS sandbox, without network. */
+  runCode?: CodeRunner;
 }
+
+/** A turn resolves at most this many calls in a row (a flow of webhooks calling webhooks). */
+const MAX_CALLS_PER_TURN = 20;
 
 export interface TurnFailure {
   /** 1-based, as a person counts the turns in the file. */
@@ -68,11 +75,11 @@ export interface ScenarioReport {
   results: ScenarioResult[];
 }
 
-export function runScenarios(
+export async function runScenarios(
   flow: unknown,
   scenarios: unknown,
   options: RunOptions = {},
-): ScenarioReport {
+): Promise<ScenarioReport> {
   const validation = validateFlow(flow);
   const parsed = parseScenarios(scenarios);
   const flowProblems = validation.ok
@@ -83,7 +90,10 @@ export function runScenarios(
   const scenarioErrors = parsed.ok ? [] : parsed.errors;
   if (!validation.ok || !parsed.ok) return { ok: false, flowProblems, scenarioErrors, results: [] };
   const compiled = compileFlow(validation.flow);
-  const results = parsed.file.scenarios.map((scenario) => runScenario(compiled, scenario, options));
+  const results: ScenarioResult[] = [];
+  for (const scenario of parsed.file.scenarios) {
+    results.push(await runScenario(compiled, scenario, options));
+  }
   return {
     ok: results.every((result) => result.passed),
     flowProblems,
@@ -117,7 +127,11 @@ function initialContext(compiled: CompiledFlow, scenario: Scenario): Omit<RunCon
   };
 }
 
-function runScenario(compiled: CompiledFlow, scenario: Scenario, options: RunOptions) {
+async function runScenario(
+  compiled: CompiledFlow,
+  scenario: Scenario,
+  options: RunOptions,
+): Promise<ScenarioResult> {
   const clock = (options.clock ?? fixedClock)();
   const state: State = {
     context: initialContext(compiled, scenario),
@@ -138,13 +152,31 @@ function runScenario(compiled: CompiledFlow, scenario: Scenario, options: RunOpt
     if ('error' in input) {
       return result(index + 1, { turn: index + 1, action: input.action, problems: [input.error] });
     }
-    const { session: next, effects } = step(compiled, session, input.event, {
+    const context = (): RunContext => ({
       ...state.context,
       now: clock.now(),
       ...(options.stepBudget === undefined ? {} : { stepBudget: options.stepBudget }),
     });
-    session = next;
-    observe(state, effects);
+    let outcome = step(compiled, session, input.event, context());
+    const effects = [...outcome.effects];
+    observe(state, outcome.effects);
+    // Calls are answered at once (fakes, the sandbox), as if the call came straight back.
+    for (let calls = 0; calls < MAX_CALLS_PER_TURN; calls++) {
+      const call = outcome.effects.find(isCall);
+      if (call === undefined) break;
+      const runCode = options.runCode ?? sandboxRunCode;
+      const result = await resolveCall(call.call, scenario.fakes, runCode, call.timeoutMs);
+      const event: FlowEvent = {
+        type: 'call_result',
+        nodeId: call.nodeId,
+        callId: call.callId,
+        result,
+      };
+      outcome = step(compiled, outcome.session, event, context());
+      effects.push(...outcome.effects);
+      observe(state, outcome.effects);
+    }
+    session = outcome.session;
     const problems = checkTurn(turn.expect, {
       effects,
       session,
@@ -168,6 +200,9 @@ function observe(state: State, effects: ReturnType<typeof step>['effects']): voi
     if (effect.type === 'set_contact_variable') state.context.contact[effect.name] = effect.value;
   }
 }
+
+const isCall = (effect: Effect): effect is Extract<Effect, { type: 'call' }> =>
+  effect.type === 'call';
 
 type Input = { event: FlowEvent; action: string } | { error: string; action: string };
 

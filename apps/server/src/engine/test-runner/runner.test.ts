@@ -18,7 +18,7 @@ const greet = flowOf(
 );
 
 describe('runScenarios', () => {
-  it('reports a wrong expected reply with the scenario, the turn and a line diff', () => {
+  it('reports a wrong expected reply with the scenario, the turn and a line diff', async () => {
     const scenarios = {
       scenarios: [
         {
@@ -34,7 +34,7 @@ describe('runScenarios', () => {
         },
       ],
     };
-    const report = runScenarios(demo.flow, scenarios);
+    const report = await runScenarios(demo.flow, scenarios);
     expect(report.ok).toBe(false);
     expect(exitCode(report)).toBe(1);
     expect(report.results[0]?.failure?.turn).toBe(1);
@@ -48,7 +48,7 @@ describe('runScenarios', () => {
     expect(text).toContain('0 passed, 1 failed');
   });
 
-  it('checks variables, handover and ended, showing expected and actual values', () => {
+  it('checks variables, handover and ended, showing expected and actual values', async () => {
     const scenarios = {
       scenarios: [
         {
@@ -61,21 +61,21 @@ describe('runScenarios', () => {
         { name: 'no handover', turns: [{ expect: { handover: { team: 'Sales' } } }] },
       ],
     };
-    const text = formatReport(runScenarios(demo.flow, scenarios));
+    const text = formatReport(await runScenarios(demo.flow, scenarios));
     expect(text).toContain('variable "name": expected "Bob", actual "Ada"');
     expect(text).toContain('variable "email": expected "x", actual (not set)');
     expect(text).toContain('ended: expected true, actual false (session waiting at "ask_email")');
     expect(text).toContain('handover: expected a handover, actual none');
   });
 
-  it('reports a button that was not offered and a timer that is not pending', () => {
+  it('reports a button that was not offered and a timer that is not pending', async () => {
     const scenarios = {
       scenarios: [
         { name: 'button', turns: [{}, { user: { button: 'pricing' } }] },
         { name: 'timer', turns: [{}, { timer: true }] },
       ],
     };
-    const text = formatReport(runScenarios(demo.flow, scenarios));
+    const text = formatReport(await runScenarios(demo.flow, scenarios));
     expect(text).toContain(
       'button "pricing" is not among the last buttons (no buttons were offered)',
     );
@@ -84,7 +84,7 @@ describe('runScenarios', () => {
     );
   });
 
-  it('advances an injected clock to the due timer', () => {
+  it('advances an injected clock to the due timer', async () => {
     const clock = fixedClock(Date.UTC(2030, 0, 1, 12, 0));
     const scenarios = {
       scenarios: [
@@ -97,12 +97,12 @@ describe('runScenarios', () => {
         },
       ],
     };
-    const report = runScenarios(greet, scenarios, { clock: () => clock });
+    const report = await runScenarios(greet, scenarios, { clock: () => clock });
     expect(formatReport(report)).toBe('✓ clock (2 turns)\n\n1 passed, 0 failed\n');
     expect(clock.now()).toBe(Date.UTC(2030, 0, 1, 12, 2));
   });
 
-  it('reports an invalid scenario document by scenario name and turn', () => {
+  it('reports an invalid scenario document by scenario name and turn', async () => {
     const scenarios = {
       scenarios: [
         { name: 'ok', turns: [{}] },
@@ -112,7 +112,7 @@ describe('runScenarios', () => {
         },
       ],
     };
-    const report = runScenarios(demo.flow, scenarios);
+    const report = await runScenarios(demo.flow, scenarios);
     expect(report.results).toEqual([]);
     expect(exitCode(report)).toBe(1);
     const text = formatReport(report);
@@ -123,9 +123,9 @@ describe('runScenarios', () => {
     expect(text).toContain('expects');
   });
 
-  it('reports an invalid flow with its problems and runs nothing', () => {
+  it('reports an invalid flow with its problems and runs nothing', async () => {
     const flow = flowOf([{ id: 'hi', type: 'message', data: { text: '{{missing}}' } }]);
-    const report = runScenarios(flow, { scenarios: [{ name: 'x', turns: [{}] }] });
+    const report = await runScenarios(flow, { scenarios: [{ name: 'x', turns: [{}] }] });
     expect(report.ok).toBe(false);
     const text = formatReport(report);
     expect(text).toContain('✗ The flow is invalid');

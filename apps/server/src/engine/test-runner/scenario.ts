@@ -48,6 +48,8 @@ const expectedMessage = z.union(
 
 const expectation = z.strictObject({
   messages: z.array(expectedMessage).optional(),
+  /** The calls made this turn, in order; each entry is a prefix of `http POST https://…`. */
+  calls: z.array(z.string().min(1)).optional(),
   variables: record.optional(),
   handover: z
     .union([z.boolean(), z.strictObject({ team: z.string().optional() })], {
@@ -70,8 +72,34 @@ const turn = z
     message: 'a turn has at most one of user, timer and handback',
   });
 
+/** Recorded answers for the flow's external calls (see fake-calls.ts). */
+const fakes = z.strictObject({
+  http: z
+    .array(
+      z.strictObject({
+        url: z.string().min(1),
+        method: z.string().optional(),
+        /** When given, only a request with this (JSON) body gets this answer. */
+        request: z.unknown().optional(),
+        status: z.number().int().default(200),
+        headers: z.record(z.string(), z.string()).default({}),
+        body: z.unknown().optional(),
+        /** A transport failure instead of a response (timeout, refused). */
+        error: z.string().optional(),
+      }),
+    )
+    .default([]),
+  ai: z
+    .array(z.strictObject({ question: z.string().optional(), answer: z.string().nullable() }))
+    .default([]),
+  /** Call kinds that fail: `email`, `notify`. */
+  fail: z.array(z.enum(['email', 'notify'])).default([]),
+});
+export type Fakes = z.infer<typeof fakes>;
+
 const scenario = z.strictObject({
   name: z.string().min(1),
+  fakes: fakes.default({ http: [], ai: [], fail: [] }),
   context: z
     .strictObject({
       contact: record.optional(),

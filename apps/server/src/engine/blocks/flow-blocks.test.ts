@@ -1,0 +1,297 @@
+import { describe, expect, it } from 'vitest';
+import type { Flow } from '../flow.js';
+import { createSession, step, type StepResult } from '../runtime.js';
+import { contextAt, flowOf, press, say, sentTexts, type NodeSpec } from '../testing.js';
+import type { CallResult, Effect, FlowEvent } from '../types.js';
+import { validateFlow } from '../validate.js';
+import { problemPath, sent, sink, T0 } from './interactive-testing.js';
+
+/** Sub-flows, Send status, Javascript, the AI blocks and Dynamic data. */
+
+function start(flow: Flow, channel = 'api'): StepResult {
+  return step(
+    flow,
+    createSession(T0),
+    { type: 'start' },
+    contextAt(T0, { channel: { type: channel } }),
+  );
+}
+
+function answer(flow: Flow, previous: StepResult, result: CallResult): StepResult {
+  const call = previous.effects.find(
+    (e): e is Extract<Effect, { type: 'call' }> => e.type === 'call',
+  );
+  if (call === undefined) throw new Error('no call to answer');
+  const event: FlowEvent = {
+    type: 'call_result',
+    nodeId: call.nodeId,
+    callId: call.callId,
+    result,
+  };
+  return step(flow, previous.session, event, contextAt(T0 + 1_000));
+}
+
+const next = (flow: Flow, previous: StepResult, event: FlowEvent) =>
+  step(flow, previous.session, event, contextAt(T0 + 2_000));
+
+describe('flow (sub-flow call)', () => {
+  const flow = flowOf(
+    [
+      { id: 's', type: 'start' },
+      { id: 'call', type: 'flow', data: { target: 'sub' } },
+      sink('after', 'back in main'),
+      sink('sub', 'in the sub-flow'),
+      { id: 'ask', type: 'input', data: { prompt: 'Your name?', variable: 'name' } },
+    ],
+    ['s->call', 'call:next->after', 'sub->ask'],
+  );
+
+  it('runs the sub-flow, waits inside it, and returns to the caller when its path ends', () => {
+    expect(validateFlow(flow).ok).toBe(true);
+    const first = start(flow);
+    expect(sentTexts(first.effects)).toEqual(['in the sub-flow', 'Your name?']);
+    expect(first.session.stack).toEqual(['call']);
+    const second = next(flow, first, say('Ada'));
+    expect(sentTexts(second.effects)).toEqual(['back in main']);
+    expect(second.session.variables.name).toBe('Ada');
+    expect(second.session.stack).toEqual([]);
+  });
+
+  it('stops unbounded recursion with a clear error', () => {
+    const loop = flowOf(
+      [
+        { id: 's', type: 'start' },
+        { id: 'call', type: 'flow', data: { target: 'call' } },
+      ],
+      ['s->call'],
+    );
+    const result = start(loop);
+    expect(result.effects).toContainEqual(
+      expect.objectContaining({ type: 'error', code: 'subflow_depth_exceeded' }),
+    );
+    expect(result.session.status).toBe('ended');
+  });
+
+  it('rejects a missing target and names an unknown one', () => {
+    expect(problemPath('flow', {})).toBe('data.target');
+    const broken = flowOf(
+      [
+        { id: 's', type: 'start' },
+        { id: 'call', type: 'flow', data: { target: 'nowhere' } },
+      ],
+      ['s->call'],
+    );
+    const result = validateFlow(broken);
+    expect(result.ok ? [] : result.problems.map((p) => p.nodeId)).toContain('call');
+  });
+});
+
+describe('send status', () => {
+  it('sets labels and status, and closing ends the bot', () => {
+    const flow = flowOf(
+      [
+        { id: 's', type: 'start' },
+        { id: 'n', type: 'send_status', data: { addLabels: ['lead'], removeLabels: ['new'] } },
+        { id: 'close', type: 'send_status', data: { status: 'closed' } },
+        sink('never'),
+      ],
+      ['s->n', 'n:next->close', 'close:next->never'],
+    );
+    const result = start(flow);
+    expect(result.effects.filter((e) => e.type === 'set_status')).toEqual([
+      { type: 'set_status', addLabels: ['lead'], removeLabels: ['new'] },
+      { type: 'set_status', status: 'closed' },
+    ]);
+    expect(sentTexts(result.effects)).toEqual([]);
+    expect(result.session.status).toBe('ended');
+  });
+
+  it('rejects a block that changes nothing, or an unknown status', () => {
+    expect(problemPath('send_status', {})).toBe('data.status');
+    expect(problemPath('send_status', { status: 'archived' })).toBe('data.status');
+  });
+});
+
+describe('javascript', () => {
+  const flow = flowOf(
+    [
+      { id: 's', type: 'start' },
+      { id: 'n', type: 'javascript', data: { code: 'gtag("event")' } },
+      sink('ok'),
+    ],
+    ['s->n', 'n:next->ok'],
+  );
+
+  it('asks the web widget to run the code, then continues', () => {
+    const result = start(flow, 'web');
+    expect(result.effects[0]).toEqual({
+      type: 'client_action',
+      action: { type: 'javascript', code: 'gtag("event")' },
+    });
+    expect(sentTexts(result.effects)).toEqual(['ok']);
+  });
+
+  it('is skipped, with a log entry, on other channels', () => {
+    const result = start(flow, 'whatsapp');
+    expect(result.effects.some((e) => e.type === 'client_action')).toBe(false);
+    expect(result.log.find((entry) => entry.nodeId === 'n')?.outcome).toMatch(/^skipped: whatsapp/);
+    expect(sentTexts(result.effects)).toEqual(['ok']);
+  });
+
+  it('rejects empty code', () => {
+    expect(problemPath('javascript', { code: '' })).toBe('data.code');
+  });
+});
+
+describe('AI blocks', () => {
+  const answerFlow = flowOf(
+    [
+      { id: 's', type: 'start' },
+      { id: 'set', type: 'set_ai', data: { knowledgeBaseId: 'kb1', instructions: 'Be brief.' } },
+      { id: 'q', type: 'input', data: { prompt: 'Ask me', variable: 'question' } },
+      { id: 'n', type: 'answer_ai', data: { variable: 'reply' } },
+      sink('fallback', 'Let me find a human'),
+    ],
+    ['s->set', 'set->q', 'q->n', 'n:no_answer->fallback'],
+  );
+
+  it('answers the last message with the Set AI settings, sends and saves the answer', () => {
+    const asked = next(answerFlow, start(answerFlow), say('What does Pro cost?'));
+    const call = asked.effects.find((e) => e.type === 'call');
+    expect(call?.type === 'call' ? call.call : null).toEqual({
+      kind: 'ai',
+      question: 'What does Pro cost?',
+      knowledgeBaseId: 'kb1',
+      instructions: 'Be brief.',
+    });
+    const done = answer(answerFlow, asked, { ok: true, value: { answer: '$20 a month.' } });
+    expect(sentTexts(done.effects)).toEqual(['$20 a month.']);
+    expect(done.session.variables.reply).toBe('$20 a month.');
+  });
+
+  it('follows "no answer" when the AI has none', () => {
+    const asked = next(answerFlow, start(answerFlow), say('Who won the match?'));
+    const done = answer(answerFlow, asked, { ok: false, error: 'no answer' });
+    expect(sentTexts(done.effects)).toEqual(['Let me find a human']);
+  });
+
+  it('AI agent: answers each message until an exit keyword or no answer', () => {
+    const flow = flowOf(
+      [
+        { id: 's', type: 'start' },
+        { id: 'n', type: 'ai_agent', data: { greeting: 'Ask me anything', exitKeywords: ['bye'] } },
+        sink('exit', 'Goodbye'),
+        sink('human', 'Connecting you'),
+      ],
+      ['s->n', 'n:exit->exit', 'n:no_answer->human'],
+    );
+    const greeted = start(flow);
+    expect(sentTexts(greeted.effects)).toEqual(['Ask me anything']);
+    const first = answer(flow, next(flow, greeted, say('Hours?')), {
+      ok: true,
+      value: { answer: '9 to 5' },
+    });
+    expect(sentTexts(first.effects)).toEqual(['9 to 5']);
+    expect(first.session).toMatchObject({ status: 'waiting', nodeId: 'n' });
+    expect(sentTexts(next(flow, first, say('BYE')).effects)).toEqual(['Goodbye']);
+    const lost = answer(flow, next(flow, first, say('??')), { ok: false, error: 'no answer' });
+    expect(sentTexts(lost.effects)).toEqual(['Connecting you']);
+  });
+
+  it('rejects invalid settings', () => {
+    expect(problemPath('answer_ai', { timeoutMs: 1 })).toBe('data.timeoutMs');
+    expect(problemPath('ai_agent', { exitKeywords: [''] })).toBe('data.exitKeywords.0');
+  });
+});
+
+describe('dynamic data', () => {
+  const block: NodeSpec = {
+    id: 'n',
+    type: 'dynamic_data',
+    data: {
+      url: 'https://shop.example.com/plans',
+      itemsPath: 'data.plans',
+      idPath: 'sku',
+      titlePath: 'name',
+      display: 'buttons',
+      prompt: 'Pick a plan',
+      variable: 'plan',
+    },
+  };
+  const flow = flowOf(
+    [
+      { id: 's', type: 'start' },
+      block,
+      sink('picked', 'You chose {{plan}}'),
+      sink('down', 'Shop is down'),
+      sink('lost', 'Never mind'),
+    ],
+    ['s->n', 'n:selected->picked', 'n:failure->down', 'n:fallback->lost'],
+  );
+  const plans = {
+    ok: true as const,
+    value: {
+      status: 200,
+      headers: {},
+      body: JSON.stringify({
+        data: {
+          plans: [
+            { sku: 'p1', name: 'Basic' },
+            { sku: 'p2', name: 'Pro' },
+          ],
+        },
+      }),
+    },
+  };
+
+  it('fetches the items, offers them as buttons and saves the chosen id', () => {
+    const first = start(flow);
+    const call = first.effects.find((e) => e.type === 'call');
+    expect(call?.type === 'call' ? call.call : null).toMatchObject({
+      kind: 'http',
+      request: { method: 'GET', url: 'https://shop.example.com/plans' },
+    });
+    const offered = answer(flow, first, plans);
+    expect(sent(offered.effects)).toEqual([
+      {
+        type: 'buttons',
+        text: 'Pick a plan',
+        buttons: [
+          { type: 'reply', id: 'p1', title: 'Basic' },
+          { type: 'reply', id: 'p2', title: 'Pro' },
+        ],
+      },
+    ]);
+    expect(sentTexts(next(flow, offered, press('p2', 'Pro')).effects)).toEqual(['You chose p2']);
+    expect(sentTexts(next(flow, offered, say('basic')).effects)).toEqual(['You chose p1']);
+  });
+
+  it('takes "failure" when the source fails or has no items, "fallback" after a bad answer twice', () => {
+    expect(sentTexts(answer(flow, start(flow), { ok: false, error: 'TIMEOUT' }).effects)).toEqual([
+      'Shop is down',
+    ]);
+    const empty = {
+      ok: true as const,
+      value: { status: 200, headers: {}, body: '{"data":{"plans":[]}}' },
+    };
+    expect(sentTexts(answer(flow, start(flow), empty).effects)).toEqual(['Shop is down']);
+    const offered = answer(flow, start(flow), plans);
+    const retry = next(flow, offered, say('gold'));
+    expect(sentTexts(retry.effects)).toEqual(['Pick a plan']);
+    expect(sentTexts(next(flow, retry, say('platinum')).effects)).toEqual(['Never mind']);
+  });
+
+  it('rejects an unknown display and a missing variable', () => {
+    expect(
+      problemPath('dynamic_data', {
+        url: 'https://x.test',
+        prompt: 'P',
+        variable: 'v',
+        display: 'grid',
+      }),
+    ).toBe('data.display');
+    expect(problemPath('dynamic_data', { url: 'https://x.test', prompt: 'P' })).toBe(
+      'data.variable',
+    );
+  });
+});
