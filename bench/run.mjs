@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { benchBotTurns } from './bot-turns.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = path.resolve(ROOT, '../shared/bench/floor.mjs');
@@ -185,7 +186,8 @@ async function benchParley(label, databaseUrl) {
     const invite = () => ({ user: user(), notify_user: 'false' });
     const write = await load(`${label}: POST user`, postEach(`${api}/user`, headers, invite));
     const ingest = await benchIngest(label, `http://127.0.0.1:${port}`, headers);
-    return [read, write, ingest];
+    const bot = await benchBotTurns(label, `http://127.0.0.1:${port}`, headers, load);
+    return [read, write, ingest, bot];
   } finally {
     await stop();
     await removeDir();

@@ -3,6 +3,7 @@ import { LocalEventBus } from './bus/local-bus.js';
 import { RedisEventBus } from './bus/redis-bus.js';
 import type { EventBus } from './bus/events.js';
 import type { Config } from './config/config.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { SessionsService } from './core/auth/sessions-service.js';
 import { EventRecorder } from './core/events/event-recorder.js';
 import type { ServiceContext } from './core/context.js';
@@ -19,6 +20,8 @@ import { ConversationsService } from './core/conversations/conversations-service
 import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
 import { SlaService } from './core/sla/sla-service.js';
+import { BotChatSender } from './core/bots/bot-chat-sender.js';
+import { BotHandback } from './core/bots/bot-handback.js';
 import { BotCalls, noAiAnswerer, type AiAnswerer } from './core/bots/bot-calls.js';
 import { botCallJob, botTimerJob } from './core/bots/bot-jobs.js';
 import { BotRunner, type BotRunnerOptions } from './core/bots/bot-runner.js';
@@ -55,6 +58,8 @@ export interface Services {
   readonly messages: MessagesService;
   readonly contacts: ContactsService;
   readonly webhooks: WebhooksService;
+  /** Agents giving a handed-over conversation back to its bot. */
+  readonly botHandback: BotHandback;
 }
 
 /** Everything one Parley process runs on, built once and closed once. */
@@ -88,6 +93,11 @@ export interface RuntimeOptions {
   readonly ai?: AiAnswerer;
   /** Webhook retry timing (tests shorten the 24 h horizon to seconds). */
   readonly webhookDelivery?: Omit<WebhookDeliveryOptions, 'http'>;
+  /**
+   * "Now" for bot turns and the database job queue (default: the system clock). Tests move
+   * it to cover long delays; BullMQ keeps Redis's own time for its delays.
+   */
+  readonly clock?: Clock;
 }
 
 export function createLogger(config: Config): Logger {
@@ -112,6 +122,7 @@ export async function createRuntime(
     throw error;
   }
   const metrics = new Metrics();
+  const clock = options.clock ?? systemClock;
   const queue: JobQueue =
     config.redisUrl === undefined
       ? new SqlJobQueue({
@@ -122,6 +133,7 @@ export async function createRuntime(
           pollMs: config.jobPollMs,
           defaultBackoffMs: config.jobBackoffMs,
           events: metrics.jobEvents(),
+          clock,
         })
       : new BullMqJobQueue({
           db: database.db,
@@ -150,6 +162,7 @@ export async function createRuntime(
     secretBox: new SecretBox(secret.key),
     sessionKey: new Uint8Array(deriveKey(secret.key, 'session-jwt')),
     logger,
+    clock,
   };
   queue.register(mailSendJob(config.smtp, config.publicUrl));
   const sandbox = new SandboxSender();
@@ -162,8 +175,13 @@ export async function createRuntime(
   // The one client for outbound requests made on a user's behalf (SSRF-guarded).
   const http = new GuardedHttpClient({ allowPrivateNetworks: config.allowPrivateNetworks });
   // Bots answer inside the transaction of the inbound message (see BotRunner).
-  const botRunner = new BotRunner(context, messages, options.bots);
+  const botRunner = new BotRunner(context, messages, {
+    expiryMs: config.botSessionExpiryMs,
+    ...options.bots,
+  });
   context.events.onCommitting(botRunner.onEvent);
+  const botHandback = new BotHandback(context, botRunner);
+  context.events.onCommitting(botHandback.onEvent);
   const botCalls = new BotCalls({
     http,
     smtp: config.smtp,
@@ -183,6 +201,7 @@ export async function createRuntime(
   senders.register(
     new ApiChannelSender(http, (channel) => channels.secretsOf(channel).secret ?? ''),
   );
+  senders.register(new BotChatSender(database.db, http));
   registerWebhookListener(context.events, context);
 
   let closing: Promise<void> | undefined;
@@ -209,6 +228,7 @@ export async function createRuntime(
       messages,
       contacts,
       webhooks: new WebhooksService(context, { http }),
+      botHandback,
     },
     async startWorkers() {
       await queue.start();

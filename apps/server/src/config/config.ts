@@ -58,6 +58,7 @@ const environmentSchema = z.object({
   PARLEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PARLEY_RUN_WORKERS: booleanFromEnv.default(true),
   PARLEY_ALLOW_PRIVATE_NETWORKS: booleanFromEnv.default(false),
+  PARLEY_BOT_SESSION_EXPIRY_MINUTES: z.coerce.number().int().positive().default(1_440),
   PARLEY_BOOTSTRAP_EMAIL: z.email().optional(),
   PARLEY_BOOTSTRAP_PASSWORD: z.string().min(8).optional(),
   PARLEY_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
@@ -96,6 +97,8 @@ export interface Config {
     readonly accountName: string;
   };
   readonly smtp: { readonly url: string | undefined; readonly from: string };
+  /** A bot session idle for longer starts over on the next message. */
+  readonly botSessionExpiryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -138,6 +141,7 @@ export function loadConfig(env: Environment): Config {
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     runWorkers: e.PARLEY_RUN_WORKERS,
     allowPrivateNetworks: e.PARLEY_ALLOW_PRIVATE_NETWORKS,
+    botSessionExpiryMs: e.PARLEY_BOT_SESSION_EXPIRY_MINUTES * 60_000,
     bootstrap: {
       email: e.PARLEY_BOOTSTRAP_EMAIL,
       password: e.PARLEY_BOOTSTRAP_PASSWORD,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/events.js';
+import type { Clock } from './clock.js';
 import type { Config } from '../config/config.js';
 import type { EventRecorder } from './events/event-recorder.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -20,4 +21,6 @@ export interface ServiceContext {
   /** Derived from the master secret; signs web-app session tokens. */
   readonly sessionKey: Uint8Array;
   readonly logger: Logger;
+  /** "Now" for bot turns and due jobs (the system clock; tests move their own). */
+  readonly clock: Clock;
 }

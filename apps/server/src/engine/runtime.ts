@@ -285,9 +285,9 @@ function apply(
 ): Session {
   for (const [name, value] of Object.entries(result.variables ?? {})) {
     session.variables[name] = value;
-    if (compiled.variables.get(name)?.scope === 'contact') {
-      effects.push({ type: 'set_contact_variable', name, value });
-    }
+    const scope = compiled.variables.get(name)?.scope;
+    if (scope === 'contact') effects.push({ type: 'set_contact_variable', name, value });
+    if (scope === 'global') effects.push({ type: 'set_global_variable', name, value });
   }
   const parks =
     result.next === null &&

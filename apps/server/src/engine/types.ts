@@ -31,8 +31,16 @@ export type Effect =
   | { type: 'send'; content: MessageContent }
   | { type: 'timer'; nodeId: string; at: number }
   | { type: 'call'; nodeId: string; callId: string; call: ExternalCall; timeoutMs: number }
-  | { type: 'handover'; teamId?: string; userId?: string; message?: string }
+  | {
+      type: 'handover';
+      teamId?: string;
+      userId?: string;
+      message?: string;
+      /** Sent when the team has no agent online and under capacity. */
+      unavailableMessage?: string;
+    }
   | { type: 'set_contact_variable'; name: string; value: unknown }
+  | { type: 'set_global_variable'; name: string; value: unknown }
   | {
       type: 'set_status';
       status?: 'open' | 'pending' | 'closed';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../core/clock.js';
 import type { Db } from '../storage/database.js';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import type { JobRow } from '../storage/schema.js';
@@ -31,6 +32,12 @@ export interface SqlQueueOptions {
   /** Completed jobs are deleted after this long (their idempotency keys with them). */
   readonly retentionMs?: number;
   readonly events?: JobEvents;
+  /**
+   * Decides what is due, and stamps run times, leases and outcomes (default: the system
+   * clock). Every time this queue reads or writes comes from it, so a moved clock never
+   * compares against a lease or run time taken from another.
+   */
+  readonly clock?: Clock;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -54,10 +61,12 @@ export class SqlJobQueue implements JobQueue {
   #loop: Promise<void> | undefined;
   readonly #pause = new WakeableSleep();
   #lastPrune = 0;
+  readonly #clock: Clock;
 
   constructor(options: SqlQueueOptions) {
     this.#options = options;
     this.#registry = new HandlerRegistry(options.events);
+    this.#clock = options.clock ?? systemClock;
   }
 
   get #leaseMs(): number {
@@ -70,7 +79,7 @@ export class SqlJobQueue implements JobQueue {
     options: EnqueueOptions = {},
     unit?: UnitOfWork,
   ): Promise<void> {
-    const now = Date.now();
+    const now = this.#clock.now();
     await withinUnit(this.#options.db, unit, async (work) => {
       await work.db
         .insertInto('jobs')
@@ -117,7 +126,7 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async depth(): Promise<QueueDepth> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const rows = await this.#options.db
       .selectFrom('jobs')
       .select((eb) => [
@@ -159,7 +168,7 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async #claim(limit: number): Promise<JobRow[]> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const { db, dialect } = this.#options;
     const due = db
       .selectFrom('jobs')
@@ -202,7 +211,7 @@ export class SqlJobQueue implements JobQueue {
       // Taken over from a worker that died on its last attempt: out of attempts.
       await this.#finish(job, {
         status: 'dead',
-        finished_at: Date.now(),
+        finished_at: this.#clock.now(),
         last_error: job.last_error ?? 'worker stopped during the last attempt',
       });
       this.#registry.failed(job.name, new Error('worker stopped during the last attempt'), false);
@@ -221,12 +230,16 @@ export class SqlJobQueue implements JobQueue {
         accountId: job.account_id,
       });
       clearInterval(heartbeat);
-      await this.#finish(job, { status: 'completed', finished_at: Date.now(), last_error: null });
+      await this.#finish(job, {
+        status: 'completed',
+        finished_at: this.#clock.now(),
+        last_error: null,
+      });
       this.#registry.completed(job.name);
     } catch (error) {
       clearInterval(heartbeat);
       const willRetry = job.attempts < job.max_attempts;
-      const now = Date.now();
+      const now = this.#clock.now();
       logger.warn(
         { err: error, job: job.id, name: job.name, attempt: job.attempts, willRetry },
         'job failed',
@@ -259,7 +272,7 @@ export class SqlJobQueue implements JobQueue {
   ): Promise<void> {
     await this.#options.db
       .updateTable('jobs')
-      .set({ ...outcome, locked_by: null, locked_until: null, updated_at: Date.now() })
+      .set({ ...outcome, locked_by: null, locked_until: null, updated_at: this.#clock.now() })
       .where('id', '=', job.id)
       .where('locked_by', '=', this.#workerId)
       .execute();
@@ -269,7 +282,7 @@ export class SqlJobQueue implements JobQueue {
     try {
       await this.#options.db
         .updateTable('jobs')
-        .set({ locked_until: Date.now() + this.#leaseMs })
+        .set({ locked_until: this.#clock.now() + this.#leaseMs })
         .where('id', '=', id)
         .where('locked_by', '=', this.#workerId)
         .execute();
@@ -279,7 +292,7 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async #pruneIfDue(): Promise<void> {
-    const now = Date.now();
+    const now = this.#clock.now();
     if (now - this.#lastPrune < PRUNE_EVERY_MS) return;
     this.#lastPrune = now;
     await this.#options.db

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { variableNameSchema } from '../../engine/variable-name.js';
 import type { Db } from '../../storage/database.js';
 
 /**
@@ -18,6 +19,13 @@ export const accountSettingsSchema = z.object({
       bots: z.number().int().min(0).nullable().default(null),
     })
     .default({ conversationsPerMonth: null, agentSeats: null, bots: null }),
+  /** Global variables: every flow of the account reads them as `{{global.<name>}}`. */
+  variables: z
+    .record(
+      variableNameSchema,
+      z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]),
+    )
+    .default({}),
 });
 
 export type AccountSettings = z.infer<typeof accountSettingsSchema>;

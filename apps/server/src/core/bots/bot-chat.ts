@@ -10,14 +10,15 @@ import type { ContactVariables } from '../contacts/contact-fields.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { wotnotChannelName } from './bot-selection.js';
+import { WEBHOOK_VARIABLE } from './bot-chat-sender.js';
 import { parseState } from './bot-session-store.js';
 
 /** The channel bot chats run on: one per account, found or created on first use. */
 export const BOT_CHAT_CHANNEL: {
   readonly type: ChannelType;
-  readonly provider: 'sandbox';
+  readonly provider: 'bot_chat';
   readonly name: string;
-} = { type: 'api', provider: 'sandbox', name: 'Bot API' };
+} = { type: 'api', provider: 'bot_chat', name: 'Bot API' };
 
 /**
  * What `start` says on the person's behalf: a system message, so no visible text is
@@ -45,6 +46,8 @@ export interface BotChatStart {
   readonly name?: string | undefined;
   /** Merged into the contact's variables (templates read them as `contact.<name>`). */
   readonly variables?: ContactVariables | undefined;
+  /** Where every bot message of this user is POSTed too (see BotChatSender). */
+  readonly webhookUrl?: string | undefined;
 }
 
 const channelTypes = z.array(z.string()).catch([]);
@@ -69,16 +72,20 @@ export class BotChat {
     const bot = await this.#bot(botKey);
     const channel = await this.#channel(bot.account_id, bot.bot_key);
     const userId = input.userId ?? randomUUID();
+    const variables =
+      input.webhookUrl === undefined
+        ? input.variables
+        : { ...input.variables, [WEBHOOK_VARIABLE]: input.webhookUrl };
     const { contact, created } = await inTransaction(this.context.db, (unit) =>
       this.services.contacts.findOrCreateByIdentity(unit, bot.account_id, channel.id, userId, {
         name: input.name ?? null,
-        variables: input.variables,
+        variables,
       }),
     );
-    if (!created && (input.name !== undefined || input.variables !== undefined)) {
+    if (!created && (input.name !== undefined || variables !== undefined)) {
       await this.services.contacts.update(bot.account_id, contact.id, {
         name: input.name,
-        variables: input.variables,
+        variables,
       });
     }
     return this.#say(bot, channel, userId, START_CONTENT);

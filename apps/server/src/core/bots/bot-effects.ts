@@ -11,6 +11,7 @@ import type { ServiceContext } from '../context.js';
 import { nextAgentInTeam } from '../conversations/assignment.js';
 import { conversationSnapshot } from '../conversations/snapshots.js';
 import { setVariablesInUnit } from '../conversations/variables.js';
+import { readAccountSettings, writeAccountSettings } from '../accounts/account-settings.js';
 import { setConversationLabels } from '../inbox/inbox-labels.js';
 import type { MessagesService } from '../messages/messages-service.js';
 
@@ -82,6 +83,19 @@ export class BotEffects {
           );
         }
         target.conversation = await this.#handOver(unit, conversation, effect);
+        // Nobody to take it right now: say so; the conversation waits in the team's queue.
+        if (
+          target.conversation.assignee_user_id === null &&
+          effect.unavailableMessage !== undefined &&
+          effect.unavailableMessage.trim() !== ''
+        ) {
+          await this.messages.addOutbound(
+            unit,
+            target.conversation,
+            { content: { type: 'text', text: effect.unavailableMessage }, senderType: 'bot' },
+            known,
+          );
+        }
         return;
       case 'call':
         await this.context.queue.enqueue(
@@ -112,6 +126,17 @@ export class BotEffects {
           'bot client action',
         );
         return;
+      case 'set_global_variable': {
+        const settings = await readAccountSettings(unit.db, conversation.account_id);
+        const value = effect.value;
+        const stored =
+          typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+            ? value
+            : JSON.stringify(value ?? null);
+        const variables = { ...settings.variables, [effect.name]: stored };
+        await writeAccountSettings(unit.db, conversation.account_id, { ...settings, variables });
+        return;
+      }
       case 'set_contact_variable':
         await setVariablesInUnit(unit, conversation, [
           { name: effect.name, type: 'contact', value: effect.value },

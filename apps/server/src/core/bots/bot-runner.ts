@@ -7,6 +7,7 @@ import type {
 } from '../../storage/schema-conversations.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { ServiceContext } from '../context.js';
+import { readAccountSettings } from '../accounts/account-settings.js';
 import { parseVariables } from '../conversations/snapshots.js';
 import { isEventOf, type RecordedEvent } from '../events/event-recorder.js';
 import type { MessagesService } from '../messages/messages-service.js';
@@ -33,7 +34,8 @@ export const DEFAULT_EXPIRY_MS = 24 * 60 * 60 * 1_000;
 export type Wake =
   | { readonly kind: 'message' }
   | { readonly kind: 'timer'; readonly at: number }
-  | { readonly kind: 'call'; readonly callId: string };
+  | { readonly kind: 'call'; readonly callId: string }
+  | { readonly kind: 'handback' };
 
 /** The event of a turn, or how to make it once the turn holds its locks (in-unit calls). */
 export type TurnEvent = FlowEvent | ((unit: UnitOfWork) => Promise<FlowEvent>);
@@ -93,7 +95,7 @@ export class BotRunner {
     const conversation = await lockConversation(unit, dialect, accountId, conversationId);
     if (conversation === undefined || conversation.status === 'closed') return;
     const row = await lockSession(unit, dialect, accountId, conversationId);
-    const now = Date.now();
+    const now = this.context.clock.now();
     const previous = row === undefined ? undefined : parseState(row.state);
     const target = await this.#target(unit, wake, conversation, row, previous, now);
     if (target === undefined) return;
@@ -101,11 +103,12 @@ export class BotRunner {
     const event = typeof turnEvent === 'function' ? await turnEvent(unit) : turnEvent;
 
     const { channel, contact } = await this.#channelAndContact(unit, conversation);
+    const settings = await readAccountSettings(unit.db, accountId);
     const result = step(
       this.#flows.of(deployed.version),
       session,
       event,
-      runContext(conversation, channel, contact, now),
+      runContext(conversation, channel, contact, now, settings.variables),
     );
     const effectTarget: EffectTarget = { conversation, channel, contact, timer: null };
     // Claimed before the replies are written, so their events show the bot in charge.
@@ -150,10 +153,14 @@ export class BotRunner {
       const deployed = await this.#deployedOf(unit, row);
       return deployed && { deployed, session: previous.session };
     }
-    const expired = previous !== undefined && now - previous.session.updatedAt > this.#expiryMs;
+    // A session waiting on its own timer or call is not idle, however long the Delay.
+    const busy =
+      previous !== undefined && (previous.timer !== null || previous.session.pending !== undefined);
+    const expired =
+      previous !== undefined && !busy && now - previous.session.updatedAt > this.#expiryMs;
     if (previous !== undefined && row !== undefined && !expired) {
-      // After a handover the conversation is the agents' until a handback (not built yet)
-      // or until the session expires.
+      // After a handover the conversation is the agents' until a handback, until it is
+      // closed (BotHandback forgets the handover) or until the session expires.
       if (previous.session.endReason === 'handover') return undefined;
       if (previous.session.status !== 'ended') {
         // An agent took the conversation over while the bot was waiting.
@@ -212,6 +219,7 @@ export class BotRunner {
 
 /** Whether the session still waits for this timer or call result. */
 export function awaits(state: BotState, wake: Exclude<Wake, { kind: 'message' }>): boolean {
+  if (wake.kind === 'handback') return state.session.endReason === 'handover';
   if (state.session.status !== 'waiting') return false;
   return wake.kind === 'timer'
     ? state.timer?.at === wake.at
@@ -224,6 +232,7 @@ function runContext(
   channel: ChannelRow,
   contact: ContactRow,
   now: number,
+  globals: Record<string, unknown>,
 ): RunContext {
   return {
     now,
@@ -236,6 +245,6 @@ function runContext(
     },
     conversation: { ...parseVariables(conversation.variables), id: conversation.public_id },
     channel: { type: channel.type, id: channel.id, name: channel.name },
-    globals: {},
+    globals,
   };
 }

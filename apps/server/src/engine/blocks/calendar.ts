@@ -15,10 +15,10 @@ import {
 } from './zoned-time.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
-const TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
+export const TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 
 /** Minutes since midnight of `HH:mm` (`24:00` is the end of the day). */
-const minutesOf = (time: string): number => {
+export const minutesOf = (time: string): number => {
   const [h = 0, m = 0] = time.split(':').map(Number);
   return h * 60 + m;
 };

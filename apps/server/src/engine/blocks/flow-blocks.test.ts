@@ -295,3 +295,50 @@ describe('dynamic data', () => {
     );
   });
 });
+
+describe('talk to human: office hours', () => {
+  // T0 is Monday 6 January 2025, 08:00 UTC = 09:00 in Paris.
+  const handover = (from: string, until: string): NodeSpec => ({
+    id: 'n',
+    type: 'handover',
+    data: {
+      teamId: 'Support',
+      message: 'Connecting you',
+      unavailableMessage: 'Everyone is busy, we will answer soon',
+      offlineMessage: 'We are closed',
+      officeHours: { timezone: 'Europe/Paris', weekdays: ['mon', 'tue'], from, until },
+    },
+  });
+  const run = (node: NodeSpec) =>
+    start(
+      flowOf(
+        [{ id: 's', type: 'start' }, node, sink('later', 'Leave a message')],
+        ['s->n', 'n:offline->later'],
+      ),
+    );
+
+  it('hands over inside office hours, passing the "nobody available" message along', () => {
+    const result = run(handover('09:00', '18:00'));
+    expect(result.effects).toContainEqual({
+      type: 'handover',
+      teamId: 'Support',
+      message: 'Connecting you',
+      unavailableMessage: 'Everyone is busy, we will answer soon',
+    });
+    expect(result.session.endReason).toBe('handover');
+  });
+
+  it('takes "offline" with its message outside office hours', () => {
+    const result = run(handover('10:00', '18:00'));
+    expect(result.effects.some((e) => e.type === 'handover')).toBe(false);
+    expect(sentTexts(result.effects)).toEqual(['We are closed', 'Leave a message']);
+  });
+
+  it('rejects hours that end before they start and unknown time zones', () => {
+    const hours = { timezone: 'Europe/Paris', weekdays: ['mon'], from: '18:00', until: '09:00' };
+    expect(problemPath('handover', { officeHours: hours })).toBe('data.officeHours.until');
+    expect(
+      problemPath('handover', { officeHours: { ...hours, timezone: 'Mars/Base', from: '08:00' } }),
+    ).toBe('data.officeHours.timezone');
+  });
+});

@@ -40,6 +40,8 @@ export function registerAccountSettingsRoutes(app: FastifyInstance, { database }
             bots: z.number().int().min(0).nullable().optional(),
           })
           .optional(),
+        /** Replaces the global variables flows read as `{{global.<name>}}`. */
+        variables: accountSettingsSchema.shape.variables.optional(),
       }),
       response: { 200: accountSettingsSchema, ...errorResponses },
     },
@@ -49,6 +51,7 @@ export function registerAccountSettingsRoutes(app: FastifyInstance, { database }
       const next = accountSettingsSchema.parse({
         reopenOnInbound: request.body.reopenOnInbound ?? current.reopenOnInbound,
         limits: { ...current.limits, ...request.body.limits },
+        variables: request.body.variables ?? current.variables,
       });
       await writeAccountSettings(database.db, accountId, next);
       return next;

@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flow } from '../../core/bots/bot-runner-harness.js';
 import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
+import { verifyWebhookSignature } from '../../core/webhooks/webhook-signature.js';
 import { DIALECTS } from '../../testing/test-databases.js';
+import { waitFor } from '../../testing/wait-for.js';
+import { WebhookReceiver } from '../../testing/webhook-receiver.js';
 
 const emailFlow = flow(
   [
@@ -121,7 +124,7 @@ describe.each(DIALECTS)('bot chat by bot_key on %s', (dialect) => {
       .select(['id', 'type', 'provider'])
       .where('name', '=', 'Bot API')
       .execute();
-    expect(channels).toEqual([{ id: channels[0]?.id, type: 'api', provider: 'sandbox' }]);
+    expect(channels).toEqual([{ id: channels[0]?.id, type: 'api', provider: 'bot_chat' }]);
     const inbound = await db
       .selectFrom('messages')
       .select('content')
@@ -175,5 +178,55 @@ describe.each(DIALECTS)('bot chat by bot_key on %s', (dialect) => {
 
     const empty = await post(`/api/native/bot-chat/${key}/continue`, { user_id: 'nobody' });
     expect(empty.statusCode).toBe(400);
+  });
+
+  it('POSTs every bot message, later ones included, to the webhook_url, signed with the bot key', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const key = await deploy(
+        'API',
+        flow(
+          [
+            { id: 'start', type: 'start' },
+            { id: 'hi', type: 'message', data: { text: 'Hi!' } },
+            { id: 'wait', type: 'delay', data: { amount: 1, unit: 'seconds' } },
+            { id: 'later', type: 'message', data: { text: 'Still there?' } },
+          ],
+          ['start->hi', 'hi->wait', 'wait->later'],
+        ),
+      );
+      const started = await post(`/api/native/bot-chat/${key}/start`, {
+        user_id: 'u-1',
+        webhook_url: `${receiver.url}/bot`,
+      });
+      expect(texts(started.json<Turn>())).toEqual(['Hi!']);
+      await t.runtime.startWorkers();
+      await waitFor(() => receiver.delivered().length === 2, 10_000, 'two deliveries');
+      const bodies = receiver.delivered().map((request) => {
+        const timestamp = String(request.headers['x-parley-timestamp']);
+        const signature = String(request.headers['x-parley-signature']);
+        expect(verifyWebhookSignature(key, timestamp, request.body, signature)).toBe(true);
+        const body: unknown = JSON.parse(request.body);
+        return body;
+      });
+      expect(bodies).toHaveLength(2);
+      expect(bodies[0]).toMatchObject({
+        user_id: 'u-1',
+        message: { content: { type: 'text', text: 'Hi!' } },
+      });
+      expect(bodies[1]).toMatchObject({
+        message: { content: { type: 'text', text: 'Still there?' } },
+      });
+      // The synchronous reply and its webhook delivery carry the same message id.
+      expect(bodies[0]).toMatchObject({ message: { id: started.json<Turn>().messages[0]?.id } });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('refuses a webhook_url that is not http(s)', async () => {
+    const key = await deploy('API');
+    const bad = await post(`/api/native/bot-chat/${key}/start`, { webhook_url: 'ftp://x.test/y' });
+    expect(bad.statusCode).toBe(400);
   });
 });

@@ -36,8 +36,8 @@ function turnDto(turn: BotChatTurn): z.infer<typeof turnSchema> {
 
 /**
  * WotNot's "API / mobile app" publishing: chat with a deployed bot by its `bot_key`, the
- * bot's replies in the response. Runs on the account's "Bot API" channel (api type,
- * sandbox provider, so replies are only recorded, not POSTed anywhere).
+ * bot's replies in the response. Runs on the bot's "Bot API" channel (api type,
+ * bot_chat provider: replies are POSTed to the user's `webhook_url` when one was given).
  */
 export function registerBotChatRoutes(app: FastifyInstance, { context, services }: Runtime): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -55,13 +55,25 @@ export function registerBotChatRoutes(app: FastifyInstance, { context, services 
           user_id: userId.optional(),
           name: z.string().trim().min(1).max(256).optional(),
           variables: contactVariablesSchema.optional(),
+          /** Every bot message of this user is also POSTed here (signed with the bot key). */
+          webhook_url: z
+            .url({ protocol: /^https?$/ })
+            .max(2_048)
+            .optional(),
         })
         .default({}),
       response: { 200: turnSchema, ...errorResponses },
     },
     handler: async (request) => {
-      const { user_id, name, variables } = request.body;
-      return turnDto(await chat.start(request.params.botKey, { userId: user_id, name, variables }));
+      const { user_id, name, variables, webhook_url } = request.body;
+      return turnDto(
+        await chat.start(request.params.botKey, {
+          userId: user_id,
+          name,
+          variables,
+          webhookUrl: webhook_url,
+        }),
+      );
     },
   });
 

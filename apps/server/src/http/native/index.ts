@@ -5,6 +5,7 @@ import { registerAuthRoutes } from './auth-routes.js';
 import { registerBotChatRoutes } from './bot-chat-routes.js';
 import { registerBotEditorRoutes } from './bot-editor-routes.js';
 import { registerBotFlowRoutes } from './bot-flow-routes.js';
+import { registerBotSessionRoutes } from './bot-session-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
@@ -32,6 +33,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerBotChatRoutes(app, runtime);
   registerBotEditorRoutes(app, runtime);
   registerBotFlowRoutes(app, runtime);
+  registerBotSessionRoutes(app, runtime);
   registerNativeWebhookRoutes(app, runtime.services.webhooks);
   return Promise.resolve();
 }

@@ -17,6 +17,11 @@ export class StatementCache implements SqliteDatabase {
   ) {}
 
   prepare(sql: string): SqliteStatement {
+    // Kysely opens transactions with a deferred `begin`. A deferred transaction that reads
+    // and then writes cannot wait for another process's write lock (SQLite answers BUSY at
+    // once, whatever the busy timeout): take the write lock up front, so a second process
+    // (a `parley worker`, a second server) waits its turn instead of failing.
+    if (sql === 'begin') return this.prepare('begin immediate');
     const cached = this.#statements.get(sql);
     if (cached !== undefined) {
       // Re-insert to mark it most recently used.
