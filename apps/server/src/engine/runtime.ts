@@ -1,7 +1,7 @@
 import { executeBlock } from './blocks/index.js';
 import { compileFlow, edgeKey, type CompiledFlow } from './compile.js';
 import { incomingText } from './blocks/common.js';
-import { matchesKeywords } from './blocks/start.js';
+import { matchesKeywords, webTriggerMatches } from './blocks/start.js';
 import type { Flow } from './flow.js';
 import type { TemplateScope } from './template.js';
 import { MAX_SUBFLOW_DEPTH } from './blocks/subflow.js';
@@ -124,9 +124,12 @@ function entryOf(compiled: CompiledFlow, session: Session, event: FlowEvent): En
   const start = startId === null ? null : compiled.nodes.get(startId);
   switch (event.type) {
     case 'start':
-      return startId === null
-        ? { ignored: 'no start block' }
-        : { nodeId: startId, resume: null, restart: true };
+      if (startId === null) return { ignored: 'no start block' };
+      // The web widget says which page and visit it starts from; other callers do not.
+      if (start?.type === 'start' && event.visit !== undefined) {
+        if (!webTriggerMatches(start.data, event.visit)) return { ignored: 'web trigger not met' };
+      }
+      return { nodeId: startId, resume: null, restart: true };
     case 'timer':
       return waiting === event.nodeId
         ? { nodeId: waiting, resume: event, restart: false }

@@ -1,6 +1,7 @@
 import type { MessageContent } from '@parley/protocol';
 import type { z } from 'zod';
 import type { ExternalCall } from './external-call.js';
+import type { WebVisit } from './blocks/start.js';
 import type { TemplateScope } from './template.js';
 
 export type { ExternalCall, HttpCallRequest } from './external-call.js';
@@ -17,7 +18,7 @@ export interface HttpCallResponse {
 
 /** What wakes the runtime: a (re)start, a contact's message, a due timer, a call's result or a handback. */
 export type FlowEvent =
-  | { type: 'start' }
+  | { type: 'start'; visit?: WebVisit }
   | { type: 'message'; content: MessageContent }
   | { type: 'timer'; nodeId: string }
   | { type: 'call_result'; nodeId: string; callId: string; result: CallResult }

@@ -34,7 +34,7 @@ export async function installDemo(
   for (const demo of demoBots()) {
     const bot = await bots.create(accountId, {
       title: demo.title,
-      channelTypes: ['WEB'],
+      channelTypes: ['WEB', 'API'],
       ownerUserId: adminUserId,
     });
     await bots.deploy(accountId, bot.id, demo.flow, adminUserId);

@@ -342,3 +342,45 @@ describe('talk to human: office hours', () => {
     ).toBe('data.officeHours.timezone');
   });
 });
+
+describe('trigger: web triggers', () => {
+  const flow = flowOf(
+    [
+      {
+        id: 's',
+        type: 'start',
+        data: { web: { urlContains: '/pricing', firstVisitOnly: true, afterSeconds: 10 } },
+      },
+      sink('hi', 'Questions about pricing?'),
+    ],
+    ['s->hi'],
+  );
+  const visit = (url: string, firstVisit: boolean, secondsOnPage: number): FlowEvent => ({
+    type: 'start',
+    visit: { url, firstVisit, secondsOnPage },
+  });
+  const begin = (event: FlowEvent) =>
+    step(flow, createSession(T0), event, contextAt(T0, { channel: { type: 'web' } }));
+
+  it('starts on a matching first visit after the time on page', () => {
+    expect(sentTexts(begin(visit('https://shop.test/pricing?a=1', true, 12)).effects)).toEqual([
+      'Questions about pricing?',
+    ]);
+  });
+
+  it('stays silent on another page, a returning visitor or too early', () => {
+    for (const event of [
+      visit('https://shop.test/blog', true, 60),
+      visit('https://shop.test/pricing', false, 60),
+      visit('https://shop.test/pricing', true, 3),
+    ]) {
+      const result = begin(event);
+      expect(result.effects).toEqual([]);
+      expect(result.log[0]?.outcome).toBe('ignored: web trigger not met');
+    }
+  });
+
+  it('rejects a negative time on page', () => {
+    expect(problemPath('start', { web: { afterSeconds: -1 } })).toBe('data.web.afterSeconds');
+  });
+});
