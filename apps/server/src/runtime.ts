@@ -35,6 +35,7 @@ import {
 import { registerWebhookListener } from './core/webhooks/webhook-listener.js';
 import { WebhooksService } from './core/webhooks/webhooks-service.js';
 import { GuardedHttpClient } from './security/guarded-fetch.js';
+import { closeCodeblockPool } from './sandbox/codeblock-sandbox.js';
 import { guardedSandboxFetch } from './sandbox/guarded-sandbox-fetch.js';
 import { BullMqJobQueue } from './jobs/bullmq-queue.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -238,6 +239,7 @@ export async function createRuntime(
     close() {
       closing ??= (async () => {
         await queue.stop(config.shutdownTimeoutMs);
+        await closeCodeblockPool();
         await queue.close();
         await bus.close();
         await database.close();

@@ -3,6 +3,7 @@ import type { Config } from './config/config.js';
 import { bootstrapFirstAccount, describeBootstrap } from './core/accounts/bootstrap.js';
 import { buildApp } from './http/app.js';
 import { installDemo, type DemoWorkspace } from './core/bots/demo-setup.js';
+import { warmCodeblockPool } from './sandbox/codeblock-sandbox.js';
 import { createRuntime, type Runtime } from './runtime.js';
 
 export interface RunningServer {
@@ -48,7 +49,11 @@ export async function startServer(
     }
     const app = await buildApp(runtime);
     const address = await app.listen({ port: config.port, host: config.host });
-    if (config.runWorkers) await runtime.startWorkers();
+    if (config.runWorkers) {
+      await runtime.startWorkers();
+      // A Codeblock's first run should not pay for starting its sandbox worker.
+      warmCodeblockPool();
+    }
     runtime.logger.info(
       {
         address,

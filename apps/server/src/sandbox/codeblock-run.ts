@@ -235,10 +235,7 @@ export class CodeblockRun {
   }
 
   #timeout(): CodeblockResult {
-    return this.#failure(
-      'timeout',
-      `The code ran longer than the ${this.#limits.timeoutMs} ms allowed and was stopped`,
-    );
+    return timeoutFailure(this.#limits.timeoutMs, this.logs);
   }
 
   #failure(code: CodeblockErrorCode, message: string): CodeblockResult {
@@ -254,6 +251,14 @@ export function failure(
   const short =
     message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message;
   return { ok: false, error: { code, message: short }, logs };
+}
+
+export function timeoutFailure(timeoutMs: number, logs: string[]): CodeblockResult {
+  return failure(
+    'timeout',
+    `The code ran longer than the ${timeoutMs} ms allowed and was stopped`,
+    logs,
+  );
 }
 
 /**

@@ -46,12 +46,25 @@ let compiled: Promise<WasmModule> | undefined;
 
 /** Instances made and not yet garbage-collected: a steady count means none is kept alive. */
 let live = 0;
+/** On a worker thread: shared memory the pool reads for sandboxStats on the main thread. */
+let mirror: Int32Array | undefined;
 const collected = new FinalizationRegistry<undefined>(() => {
-  live -= 1;
+  countLive(-1);
 });
+
+function countLive(change: number): void {
+  live += change;
+  if (mirror !== undefined) Atomics.store(mirror, 0, live);
+}
 
 export function liveSandboxInstances(): number {
   return live;
+}
+
+/** Keeps `counter[0]` equal to this thread's live instance count from now on. */
+export function mirrorLiveInstances(counter: Int32Array): void {
+  mirror = counter;
+  Atomics.store(counter, 0, live);
 }
 
 /** Resolved from quickjs-emscripten itself, so it is the very build its RELEASE_SYNC loads. */
@@ -91,7 +104,7 @@ export async function newSandboxModule(memoryBytes: number): Promise<SandboxModu
   const module = await newQuickJSWASMModuleFromVariant(
     newVariant(RELEASE_SYNC, { wasmModule, emscriptenModule }),
   );
-  live += 1;
+  countLive(1);
   collected.register(module, undefined);
   return { module, memory: wasmMemory, ceilingBytes: maximum * PAGE_BYTES };
 }

@@ -41,6 +41,7 @@ export interface CallTarget {
 }
 
 const RESPONSE_BYTES = 256 * 1_024;
+const CODE_START_SLACK_MS = 5_000;
 
 /**
  * Carries out the calls blocks park on. Calls that only write to Parley's database
@@ -65,7 +66,10 @@ export class BotCalls {
 
   async external(call: ExternalCall, target: CallTarget): Promise<CallResult> {
     try {
-      return await withTimeout(this.#external(call, target), target.timeoutMs);
+      // The sandbox enforces a Codeblock's own limit; the slack covers starting a worker.
+      const limit =
+        call.kind === 'code' ? target.timeoutMs + CODE_START_SLACK_MS : target.timeoutMs;
+      return await withTimeout(this.#external(call, target), limit);
     } catch (error) {
       return { ok: false, error: reasonOf(error) };
     }
