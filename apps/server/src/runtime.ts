@@ -20,6 +20,13 @@ import { ConversationsService } from './core/conversations/conversations-service
 import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
 import { SlaService } from './core/sla/sla-service.js';
+import {
+  AdapterSender,
+  ChannelAdapters,
+  createChannelAdapters,
+  TokenBuckets,
+} from './channels/index.js';
+import { channelInboundJob } from './channels/inbound-job.js';
 import { BotChatSender } from './core/bots/bot-chat-sender.js';
 import { BotHandback } from './core/bots/bot-handback.js';
 import { BotCalls, noAiAnswerer, type AiAnswerer } from './core/bots/bot-calls.js';
@@ -46,6 +53,7 @@ import { deriveKey, SecretBox } from './security/secret-box.js';
 import { resolveSecretKey } from './security/secret-key.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { migrateToLatest } from './storage/migrator.js';
+import type { ChannelRow } from './storage/schema-conversations.js';
 
 export interface Services {
   readonly roles: RolesService;
@@ -75,6 +83,8 @@ export interface Runtime {
   readonly services: Services;
   /** Channel senders by provider (the sandbox one records what it "sent"). */
   readonly senders: ChannelSenders;
+  /** Provider adapters (webhook parsing and sending) by provider name. */
+  readonly adapters: ChannelAdapters;
   readonly sandbox: SandboxSender;
   /** Whether the master secret was generated into the data directory by this start. */
   readonly secretKeyGenerated: boolean;
@@ -203,6 +213,15 @@ export async function createRuntime(
     new ApiChannelSender(http, (channel) => channels.secretsOf(channel).secret ?? ''),
   );
   senders.register(new BotChatSender(database.db, http));
+  // Provider channels: each adapter parses its webhooks and sends through the send job.
+  const adapters = new ChannelAdapters();
+  const secretsOf = (channel: ChannelRow) => channels.secretsOf(channel);
+  const buckets = new TokenBuckets();
+  for (const adapter of createChannelAdapters({ http, config })) {
+    adapters.register(adapter);
+    senders.register(new AdapterSender(adapter, secretsOf, buckets));
+  }
+  queue.register(channelInboundJob(context, { adapters, secretsOf, conversations, messages }));
   registerWebhookListener(context.events, context);
 
   let closing: Promise<void> | undefined;
@@ -216,6 +235,7 @@ export async function createRuntime(
     context,
     secretKeyGenerated: secret.generated,
     senders,
+    adapters,
     sandbox,
     services: {
       roles: new RolesService(context),

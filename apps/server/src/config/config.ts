@@ -58,6 +58,12 @@ const environmentSchema = z.object({
   PARLEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   PARLEY_RUN_WORKERS: booleanFromEnv.default(true),
   PARLEY_ALLOW_PRIVATE_NETWORKS: booleanFromEnv.default(false),
+  // Provider API base URLs: configurable for regional endpoints and for tests' fake servers.
+  PARLEY_WHATSAPP_API_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  PARLEY_D360_API_URL: z.url().default('https://waba-v2.360dialog.io'),
+  PARLEY_TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  PARLEY_TELEGRAM_API_URL: z.url().default('https://api.telegram.org'),
+  PARLEY_MESSENGER_API_URL: z.url().default('https://graph.facebook.com/v21.0'),
   PARLEY_BOT_SESSION_EXPIRY_MINUTES: z.coerce.number().int().positive().default(1_440),
   PARLEY_BOOTSTRAP_EMAIL: z.email().optional(),
   PARLEY_BOOTSTRAP_PASSWORD: z.string().min(8).optional(),
@@ -99,6 +105,14 @@ export interface Config {
   readonly smtp: { readonly url: string | undefined; readonly from: string };
   /** A bot session idle for longer starts over on the next message. */
   readonly botSessionExpiryMs: number;
+  /** Provider API base URLs, without a trailing slash. */
+  readonly providerUrls: {
+    readonly whatsapp: string;
+    readonly d360: string;
+    readonly twilio: string;
+    readonly telegram: string;
+    readonly messenger: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -142,6 +156,13 @@ export function loadConfig(env: Environment): Config {
     runWorkers: e.PARLEY_RUN_WORKERS,
     allowPrivateNetworks: e.PARLEY_ALLOW_PRIVATE_NETWORKS,
     botSessionExpiryMs: e.PARLEY_BOT_SESSION_EXPIRY_MINUTES * 60_000,
+    providerUrls: {
+      whatsapp: e.PARLEY_WHATSAPP_API_URL.replace(/\/+$/, ''),
+      d360: e.PARLEY_D360_API_URL.replace(/\/+$/, ''),
+      twilio: e.PARLEY_TWILIO_API_URL.replace(/\/+$/, ''),
+      telegram: e.PARLEY_TELEGRAM_API_URL.replace(/\/+$/, ''),
+      messenger: e.PARLEY_MESSENGER_API_URL.replace(/\/+$/, ''),
+    },
     bootstrap: {
       email: e.PARLEY_BOOTSTRAP_EMAIL,
       password: e.PARLEY_BOOTSTRAP_PASSWORD,

@@ -20,6 +20,7 @@ import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerWotnotRoutes } from './wotnot/index.js';
 import { registerRealtime } from '../realtime/realtime-plugin.js';
 import { registerApiChannelWebhooks } from './webhooks/api-channel-routes.js';
+import { registerChannelWebhooks } from './webhooks/channel-webhook-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -96,5 +97,6 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   await app.register((scope) => registerWotnotRoutes(scope, runtime));
   await registerRealtime(app, runtime);
   registerApiChannelWebhooks(app, runtime);
+  await registerChannelWebhooks(app, runtime);
   return app;
 }

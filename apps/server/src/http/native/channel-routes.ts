@@ -59,7 +59,10 @@ function channelDto(channel: ChannelRow): z.infer<typeof channelSchema> {
  * provider stands in for any type, records what it sent, and accepts simulated inbound
  * messages, so a whole conversation can be driven without a provider.
  */
-export function registerChannelRoutes(app: FastifyInstance, { services, sandbox }: Runtime): void {
+export function registerChannelRoutes(
+  app: FastifyInstance,
+  { services, sandbox, adapters }: Runtime,
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/channels', {
@@ -81,7 +84,10 @@ export function registerChannelRoutes(app: FastifyInstance, { services, sandbox 
       summary: 'Connect a channel',
       body: z.object({
         type: channelTypes,
-        provider: z.enum(['sandbox', 'api']),
+        provider: z
+          .string()
+          .regex(/^[a-z0-9_]{2,32}$/)
+          .describe('`sandbox`, `api`, or a provider: `whatsapp_cloud`, `d360`, `twilio`, …'),
         name: z.string().trim().min(1).max(100),
         phone_number: z.string().max(32).optional(),
         external_id: z.string().max(256).optional(),
@@ -92,6 +98,13 @@ export function registerChannelRoutes(app: FastifyInstance, { services, sandbox 
     },
     handler: async (request, reply) => {
       const { type, provider, name, phone_number, external_id, config, secrets } = request.body;
+      const adapter = adapters.get(provider);
+      const known = provider === 'sandbox' || provider === 'api' || adapter !== undefined;
+      if (!known || (adapter !== undefined && !adapter.channelTypes.includes(type))) {
+        throw new DomainError('BAD_REQUEST', {
+          message: `Unknown provider "${provider}" for a ${type} channel.`,
+        });
+      }
       const channel = await services.channels.create(principalOf(request).accountId, {
         type,
         provider,

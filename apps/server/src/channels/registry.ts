@@ -1,0 +1,61 @@
+import type {
+  ChannelSender,
+  OutboundMessage,
+  SendResult,
+} from '../core/channels/channel-sender.js';
+import type { ChannelRow } from '../storage/schema-conversations.js';
+import type { ChannelAdapter, ChannelContext } from './adapter.js';
+import { TokenBuckets } from './token-bucket.js';
+
+/** Opens a channel's credentials (ChannelsService.secretsOf). */
+export type SecretsOf = (channel: ChannelRow) => Record<string, string>;
+
+export function channelContext(channel: ChannelRow, secretsOf: SecretsOf): ChannelContext {
+  const config: unknown = JSON.parse(channel.config);
+  return {
+    channel,
+    secrets: secretsOf(channel),
+    config:
+      typeof config === 'object' && config !== null && !Array.isArray(config)
+        ? Object.fromEntries(Object.entries(config))
+        : {},
+  };
+}
+
+/** The adapters by provider name, for the webhook routes and the inbound job. */
+export class ChannelAdapters {
+  readonly #byProvider = new Map<string, ChannelAdapter>();
+
+  register(adapter: ChannelAdapter): void {
+    this.#byProvider.set(adapter.provider, adapter);
+  }
+
+  get(provider: string): ChannelAdapter | undefined {
+    return this.#byProvider.get(provider);
+  }
+
+  all(): ChannelAdapter[] {
+    return [...this.#byProvider.values()];
+  }
+}
+
+/**
+ * An adapter as the send job's ChannelSender: opens the channel's secrets and waits for
+ * the channel's send token first.
+ */
+export class AdapterSender implements ChannelSender {
+  readonly provider: string;
+
+  constructor(
+    private readonly adapter: ChannelAdapter,
+    private readonly secretsOf: SecretsOf,
+    private readonly buckets: TokenBuckets,
+  ) {
+    this.provider = adapter.provider;
+  }
+
+  async send(channel: ChannelRow, message: OutboundMessage): Promise<SendResult> {
+    await this.buckets.take(channel.id, this.adapter.capabilities.sendsPerSecond);
+    return this.adapter.send(channelContext(channel, this.secretsOf), message);
+  }
+}
