@@ -8,6 +8,13 @@ import {
   startParleyProcess,
   type ParleyProcess,
 } from '../../testing/parley-process.js';
+import {
+  createTestDatabase,
+  deleteRedisKeys,
+  STACKS,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from '../../testing/test-databases.js';
 import { flow } from './bot-runner-harness.js';
 
 const TURNS = 50;
@@ -150,9 +157,28 @@ async function transcript(
  * transaction takes the write lock up front (`begin immediate`, see statement-cache.ts),
  * so a turn waits for the other process's turn instead of failing with SQLITE_BUSY.
  */
-describe('bot turns across two server processes on one SQLite file', () => {
+/**
+ * The same two real processes on the scale-out stack: one PostgreSQL database, jobs and
+ * events through Redis. There the conversation row lock orders the turns.
+ */
+async function stackEnv(stack: string): Promise<Record<string, string>> {
+  const env = { PARLEY_DATA_DIR: tempDir(), PARLEY_BOOTSTRAP_TOKEN: TOKEN };
+  if (stack === 'sqlite') return env;
+  const database = await createTestDatabase('postgres');
+  cleanups.push(() => database.drop());
+  const redisUrl = testRedisUrl() ?? '';
+  const prefix = uniqueRedisPrefix('bot-processes');
+  cleanups.push(() => deleteRedisKeys(redisUrl, prefix));
+  return { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: prefix };
+}
+
+const PROCESS_STACKS = STACKS.filter((stack) => stack.redis || stack.dialect === 'sqlite').map(
+  (stack) => stack.name,
+);
+
+describe.each(PROCESS_STACKS)('bot turns across two server processes on %s', (stack) => {
   it('answers 50 concurrent messages of one conversation, each once, in the order accepted', async () => {
-    const env = { PARLEY_DATA_DIR: tempDir(), PARLEY_BOOTSTRAP_TOKEN: TOKEN };
+    const env = await stackEnv(stack);
     // One after another: the first start migrates and creates the account, the second
     // joins it. Concurrent first starts are not what this test is about.
     const a = await start(env);
