@@ -5,7 +5,7 @@ import type {
 } from '../core/channels/channel-sender.js';
 import type { ChannelRow } from '../storage/schema-conversations.js';
 import type { ChannelAdapter, ChannelContext } from './adapter.js';
-import { TokenBuckets } from './token-bucket.js';
+import type { TokenBuckets } from './token-bucket.js';
 
 /** Opens a channel's credentials (ChannelsService.secretsOf). */
 export type SecretsOf = (channel: ChannelRow) => Record<string, string>;
