@@ -152,6 +152,14 @@ function entryOf(compiled: CompiledFlow, session: Session, event: FlowEvent): En
   }
 }
 
+/**
+ * Whether `event` would start this flow in a new session (a start event, or a message its
+ * Trigger's keywords accept): how the bot runner chooses among bots by priority.
+ */
+export function startsOn(compiled: CompiledFlow, event: FlowEvent): boolean {
+  return !('ignored' in entryOf(compiled, createSession(0), event));
+}
+
 /** Runs one turn. Pass a `compileFlow` result to skip re-parsing the flow on every turn. */
 export function step(
   flow: Flow | CompiledFlow,

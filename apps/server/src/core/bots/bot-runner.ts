@@ -1,4 +1,10 @@
-import { createSession, step, type RunContext, type Session } from '../../engine/runtime.js';
+import {
+  createSession,
+  startsOn,
+  step,
+  type RunContext,
+  type Session,
+} from '../../engine/runtime.js';
 import type { FlowEvent } from '../../engine/types.js';
 import type {
   ChannelRow,
@@ -97,7 +103,8 @@ export class BotRunner {
     const row = await lockSession(unit, dialect, accountId, conversationId);
     const now = this.context.clock.now();
     const previous = row === undefined ? undefined : parseState(row.state);
-    const target = await this.#target(unit, wake, conversation, row, previous, now);
+    const firstEvent = typeof turnEvent === 'function' ? undefined : turnEvent;
+    const target = await this.#target(unit, wake, conversation, row, previous, now, firstEvent);
     if (target === undefined) return;
     const { deployed, session } = target;
     const event = typeof turnEvent === 'function' ? await turnEvent(unit) : turnEvent;
@@ -144,6 +151,8 @@ export class BotRunner {
     row: BotSessionRow | undefined,
     previous: BotState | undefined,
     now: number,
+    /** The turn's event when known up front: a new session goes to a bot it would start. */
+    event: FlowEvent | undefined,
   ): Promise<{ deployed: DeployedBot; session: Session } | undefined> {
     const accountId = conversation.account_id;
     if (wake.kind !== 'message') {
@@ -177,7 +186,13 @@ export class BotRunner {
       .where('account_id', '=', accountId)
       .where('id', '=', conversation.channel_id)
       .executeTakeFirstOrThrow();
-    const deployed = await pickBot(unit.db, accountId, channel.type, channel.external_id);
+    const deployed = await pickBot(
+      unit.db,
+      accountId,
+      channel.type,
+      channel.external_id,
+      (version) => event === undefined || startsOn(this.#flows.of(version), event),
+    );
     return deployed && { deployed, session: createSession(now, deployed.version.version) };
   }
 

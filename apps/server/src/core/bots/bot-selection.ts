@@ -39,6 +39,8 @@ export async function pickBot(
   channelType: ChannelType,
   /** A channel dedicated to one bot (the bot-chat API: its external id is the bot key). */
   dedicatedBotKey: string | null = null,
+  /** Whether the bot's deployed flow takes the conversation (its Trigger's keywords). */
+  accepts: (version: FlowVersionRow) => boolean = () => true,
 ): Promise<DeployedBot | undefined> {
   const wanted = wotnotChannelName(channelType);
   const bots = await db
@@ -54,16 +56,21 @@ export async function pickBot(
     dedicatedBotKey === null
       ? undefined
       : bots.find((candidate) => candidate.bot_key === dedicatedBotKey);
-  const bot =
-    dedicated ??
-    bots.find((candidate) =>
-      channelTypes
-        .parse(JSON.parse(candidate.channel_types))
-        .some((name) => name.toUpperCase() === wanted),
-    );
-  if (bot?.deployed_version_id == null) return undefined;
-  const version = await findVersion(db, accountId, bot.deployed_version_id);
-  return version === undefined ? undefined : { bot, version };
+  const candidates =
+    dedicated === undefined
+      ? bots.filter((candidate) =>
+          channelTypes
+            .parse(JSON.parse(candidate.channel_types))
+            .some((name) => name.toUpperCase() === wanted),
+        )
+      : [dedicated];
+  // By priority, the first bot whose trigger accepts the message answers it.
+  for (const bot of candidates) {
+    if (bot.deployed_version_id == null) continue;
+    const version = await findVersion(db, accountId, bot.deployed_version_id);
+    if (version !== undefined && accepts(version)) return { bot, version };
+  }
+  return undefined;
 }
 
 export function findVersion(
