@@ -191,7 +191,7 @@ const response = await fetch('${api.base}/rate');
 const { rate } = await response.json();
 return { price: Math.round(100 * rate), env: typeof process };`,
               outputs: ['price', 'env'],
-              timeoutMs: 1_000,
+              timeoutMs: 3_000,
             },
           },
           { id: 'ok', type: 'message', data: text('Price {{price}}, process is {{env}}') },

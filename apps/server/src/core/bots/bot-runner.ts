@@ -18,7 +18,13 @@ import { parseVariables } from '../conversations/snapshots.js';
 import { isEventOf, type RecordedEvent } from '../events/event-recorder.js';
 import type { MessagesService } from '../messages/messages-service.js';
 import { BotEffects, type EffectTarget } from './bot-effects.js';
-import { CompiledFlows, findVersion, pickBot, type DeployedBot } from './bot-selection.js';
+import {
+  anyBotServes,
+  CompiledFlows,
+  findVersion,
+  pickBot,
+  type DeployedBot,
+} from './bot-selection.js';
 import {
   appendLog,
   lockConversation,
@@ -77,6 +83,13 @@ export class BotRunner {
   readonly onEvent = async (unit: UnitOfWork, event: RecordedEvent): Promise<void> => {
     // The bot's own replies are `message.created` events too: only inbound ones wake it.
     if (!isEventOf(event, 'message.created') || event.data.message.direction !== 'inbound') return;
+    // The inbound hot path: a conversation no bot has touched, on a channel no bot serves,
+    // costs one read here instead of a whole turn's locks and lookups.
+    const snapshot = event.data.conversation;
+    if (snapshot.botId === null && !snapshot.assignee.bot) {
+      if (snapshot.assignee.user !== null) return;
+      if (!(await anyBotServes(unit.db, event.accountId, snapshot.channel.type))) return;
+    }
     await this.turn(
       unit,
       event.accountId,

@@ -33,6 +33,27 @@ export interface DeployedBot {
  * The bot that answers a new conversation on a channel: active, deployed, listing the
  * channel, and first by priority (lowest number; WotNot's order), then by age.
  */
+/** Whether any active, deployed bot is published on channels of this type. */
+export async function anyBotServes(
+  db: Db,
+  accountId: number,
+  channelType: string,
+): Promise<boolean> {
+  // Snapshots carry the type as a string; an unknown one has no bot.
+  const wanted = Object.entries(WOTNOT_CHANNEL).find(([type]) => type === channelType)?.[1];
+  if (wanted === undefined) return false;
+  const bots = await db
+    .selectFrom('bots')
+    .select('channel_types')
+    .where('account_id', '=', accountId)
+    .where('active', '=', 1)
+    .where('deployed_version_id', 'is not', null)
+    .execute();
+  return bots.some((bot) =>
+    channelTypes.parse(JSON.parse(bot.channel_types)).some((name) => name.toUpperCase() === wanted),
+  );
+}
+
 export async function pickBot(
   db: Db,
   accountId: number,
