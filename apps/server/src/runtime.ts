@@ -217,7 +217,7 @@ export async function createRuntime(
   const adapters = new ChannelAdapters();
   const secretsOf = (channel: ChannelRow) => channels.secretsOf(channel);
   const buckets = new TokenBuckets();
-  for (const adapter of createChannelAdapters({ http, config })) {
+  for (const adapter of createChannelAdapters({ http, config, db: database.db })) {
     adapters.register(adapter);
     senders.register(new AdapterSender(adapter, secretsOf, buckets));
   }

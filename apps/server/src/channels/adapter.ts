@@ -96,7 +96,10 @@ export interface ChannelAdapter {
   verifyWebhook(context: ChannelContext, request: ProviderRequest): WebhookVerdict;
   ack(request: ProviderRequest): WebhookAck;
   /** Turns a verified webhook into canonical events; unknown parts are skipped, not errors. */
-  parseInbound(context: ChannelContext, request: ProviderRequest): InboundEvent[];
+  parseInbound(
+    context: ChannelContext,
+    request: ProviderRequest,
+  ): InboundEvent[] | Promise<InboundEvent[]>;
   /**
    * Sends one canonical message, rendered for the provider (with documented fallbacks).
    * Throws ChannelSendError: `retryable` for the provider's transient errors (5xx, rate
@@ -104,4 +107,10 @@ export interface ChannelAdapter {
    */
   send(context: ChannelContext, message: OutboundMessage): Promise<SendResult>;
   fetchMedia?(context: ChannelContext, mediaId: string): Promise<FetchedMedia>;
+  /**
+   * Tells the provider where to post this channel's webhooks (Telegram's setWebhook), for
+   * providers configured by API rather than in their console. `url` is the channel's
+   * public webhook URL. Throws ChannelSendError when the provider refuses.
+   */
+  registerWebhook?(context: ChannelContext, url: string): Promise<void>;
 }

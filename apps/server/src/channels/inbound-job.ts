@@ -100,7 +100,10 @@ export function channelInboundJob(
         ...request,
         body: Buffer.from(request.body, 'base64'),
       };
-      const events = adapter.parseInbound(channelContext(channel, deps.secretsOf), providerRequest);
+      const events = await adapter.parseInbound(
+        channelContext(channel, deps.secretsOf),
+        providerRequest,
+      );
       let unmatched = 0;
       for (const event of events) {
         if (!(await apply(context, deps, channel, event))) unmatched += 1;

@@ -1,6 +1,14 @@
 import type { Config } from '../config/config.js';
 import type { GuardedHttpClient } from '../security/guarded-fetch.js';
+import type { Db } from '../storage/database.js';
 import type { ChannelAdapter } from './adapter.js';
+import { D360Adapter } from './d360/adapter.js';
+import { EmailAdapter } from './email/email-adapter.js';
+import { storedEmailThreads } from './email/email-threads.js';
+import { createMessengerAdapters } from './messenger/graph-adapter.js';
+import { TelegramAdapter } from './telegram/telegram-adapter.js';
+import { TwilioAdapter } from './twilio/twilio-adapter.js';
+import { WhatsAppCloudAdapter } from './whatsapp-cloud/adapter.js';
 
 export type { ChannelAdapter } from './adapter.js';
 export { AdapterSender, ChannelAdapters, channelContext } from './registry.js';
@@ -11,6 +19,8 @@ export interface AdapterDependencies {
   /** Provider API calls go through the guarded client (tests point base URLs at loopback). */
   readonly http: GuardedHttpClient;
   readonly config: Config;
+  /** Read-only lookups adapters need at send time (the e-mail thread of a conversation). */
+  readonly db: Db;
 }
 
 /**
@@ -18,6 +28,12 @@ export interface AdapterDependencies {
  * adapter here, its base URL in the configuration.
  */
 export function createChannelAdapters(deps: AdapterDependencies): ChannelAdapter[] {
-  void deps;
-  return [];
+  return [
+    new TwilioAdapter(deps.http, deps.config),
+    new TelegramAdapter(deps.http, deps.config),
+    new WhatsAppCloudAdapter({ http: deps.http, baseUrl: deps.config.providerUrls.whatsapp }),
+    new D360Adapter({ http: deps.http, baseUrl: deps.config.providerUrls.d360 }),
+    ...createMessengerAdapters(deps),
+    new EmailAdapter(deps, storedEmailThreads(deps.db)),
+  ];
 }

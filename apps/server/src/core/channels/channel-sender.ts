@@ -13,6 +13,28 @@ export interface OutboundMessage {
     readonly email: string | null;
     readonly name: string | null;
   };
+  /**
+   * When the contact last wrote in this conversation (epoch ms; null: never), for the
+   * providers that allow free-form messages only within a window after it. Undefined: not
+   * known to the caller, so not checked.
+   */
+  readonly lastInboundAt?: number | null;
+}
+
+/**
+ * The customer-service window rule (WhatsApp, Messenger): outside `hours` after the
+ * contact's last message only a template (approved by the provider beforehand) may go out.
+ * Checked before the provider call, so the message fails with a clear reason instead of
+ * being refused or, worse, dropped by the provider.
+ */
+export function withinServiceWindow(
+  message: OutboundMessage,
+  hours: number | null,
+  now: number = Date.now(),
+): boolean {
+  if (hours === null || message.lastInboundAt === undefined) return true;
+  if (message.content.type === 'template') return true;
+  return message.lastInboundAt !== null && now - message.lastInboundAt < hours * 3_600_000;
 }
 
 export interface SendResult {

@@ -73,6 +73,7 @@ export function messageSendJob(
           email: contact.email,
           name: contact.name,
         },
+        lastInboundAt: conversation.last_inbound_at,
       };
       try {
         const result = await senders.for(channel.provider).send(channel, outbound);

@@ -7,6 +7,7 @@ import { registerBotEditorRoutes } from './bot-editor-routes.js';
 import { registerBotFlowRoutes } from './bot-flow-routes.js';
 import { registerBotSessionRoutes } from './bot-session-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
+import { registerChannelRegisterRoutes } from './channel-register-routes.js';
 import { registerChannelSetupRoutes } from './channel-setup-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
@@ -27,6 +28,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerTokenRoutes(app, runtime);
   registerChannelRoutes(app, runtime);
   registerChannelSetupRoutes(app, runtime);
+  registerChannelRegisterRoutes(app, runtime);
   registerTemplateRoutes(app, runtime);
   registerContactRoutes(app, runtime);
   registerSlaRoutes(app, runtime);

@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  buttonReply,
+  cloudEnvelope,
+  image,
+  inboundMessage,
+  listReply,
+  statusUpdate,
+  text,
+  wamid,
+} from '../../testing/fakes/whatsapp-webhooks.js';
+import { DIALECTS } from '../../testing/test-databases.js';
+import { waitFor } from '../../testing/wait-for.js';
+import { CLOUD_SECRETS, cloudHarness, type CloudHarness } from './cloud-harness.js';
+
+const ADA = '4915112345678';
+
+describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
+  let h: CloudHarness;
+  beforeEach(async () => {
+    h = await cloudHarness(dialect);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('prints the webhook URL and verify token, and answers the handshake only with that token', async () => {
+    expect(h.webhookUrl).toMatch(/^http:\/\/parley\.test\/webhooks\/channels\/[0-9a-f]{32}$/);
+    expect(h.verifyToken).toBe(CLOUD_SECRETS.verify_token);
+    const handshake = (token: string) =>
+      h.t.app.inject({
+        method: 'GET',
+        url: `${h.webhookPath}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`,
+      });
+    const ok = await handshake('my-verify-token');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe('1158201444');
+    const refused = await handshake('guess');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain('1158201444');
+    expect(await h.inboundJobs()).toBe(0);
+  });
+
+  it('refuses a bad or missing signature and stores nothing; a good one is stored as a job', async () => {
+    const payload = inboundMessage(ADA, text('Hello'));
+    expect((await h.deliver(payload, 'not-the-app-secret')).statusCode).toBe(401);
+    const unsigned = await h.t.app.inject({
+      method: 'POST',
+      url: h.webhookPath,
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(payload),
+    });
+    expect(unsigned.statusCode).toBe(401);
+    expect(await h.inboundJobs()).toBe(0);
+
+    const accepted = await h.deliver(payload);
+    expect(accepted.statusCode).toBe(200);
+    expect(await h.inboundJobs()).toBe(1);
+    // Not processed yet (no workers): acknowledged before any bot or conversation work.
+    expect(await h.messages()).toEqual([]);
+  });
+
+  it('turns text, media, button and list replies into messages of one conversation', async () => {
+    await h.t.runtime.startWorkers();
+    await h.deliver(inboundMessage(ADA, text('Hello'), { name: 'Ada' }));
+    await h.deliver(inboundMessage(ADA, image('MEDIA-1', 'My receipt')));
+    await h.deliver(inboundMessage(ADA, buttonReply('pricing', 'Pricing')));
+    await h.deliver(inboundMessage(ADA, listReply('row-2', 'Tea')));
+    await waitFor(async () => (await h.messages()).length === 4, 10_000, 'four messages');
+    const messages = await h.messages();
+    expect(messages.every((message) => message.direction === 'inbound')).toBe(true);
+    expect(messages.map((message) => message.content)).toEqual(
+      expect.arrayContaining([
+        { type: 'text', text: 'Hello' },
+        {
+          type: 'media',
+          kind: 'image',
+          media: { mediaId: 'MEDIA-1', mime: 'image/jpeg' },
+          caption: 'My receipt',
+        },
+        { type: 'reply', replyTo: 'pricing', title: 'Pricing' },
+        { type: 'reply', replyTo: 'row-2', title: 'Tea' },
+      ]),
+    );
+    const contacts = await h.db.selectFrom('contacts').select(['name', 'phone']).execute();
+    expect(contacts).toEqual([{ name: 'Ada', phone: `+${ADA}` }]);
+    const conversations = await h.db.selectFrom('conversations').select('id').execute();
+    expect(conversations).toHaveLength(1);
+  });
+
+  it('three identical deliveries at once, and the same message in another body, make one message', async () => {
+    const id = wamid();
+    const payload = inboundMessage(ADA, text('Only once'), { id });
+    const answers = await Promise.all([h.deliver(payload), h.deliver(payload), h.deliver(payload)]);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200]);
+    expect(await h.inboundJobs()).toBe(1);
+    // Meta batching the same message with something else: another body, the same wamid.
+    const batched = inboundMessage(ADA, text('Only once'), { id });
+    await h.deliver({
+      ...batched,
+      entry: [...batched.entry, ...cloudEnvelope({ statuses: [] }).entry],
+    });
+    expect(await h.inboundJobs()).toBe(2);
+    await h.t.runtime.startWorkers();
+    await waitFor(
+      async () =>
+        (
+          await h.db
+            .selectFrom('jobs')
+            .select('status')
+            .where('name', '=', 'channel.inbound')
+            .execute()
+        ).every((job) => job.status === 'completed'),
+      10_000,
+      'the inbound jobs',
+    );
+    expect((await h.messages()).map((message) => message.provider_message_id)).toEqual([id]);
+  });
+
+  it('applies delivery statuses to the message Parley sent: delivered, read; failed with the reason', async () => {
+    await h.t.runtime.startWorkers();
+    await h.deliver(inboundMessage(ADA, text('Hi')));
+    await waitFor(async () => (await h.messages()).length === 1, 10_000, 'the inbound message');
+    const conversationId = await h.conversationId();
+    const send = async (body: string) => {
+      await h.t.runtime.services.conversations.sendAgentMessage(
+        h.t.first.account.id,
+        conversationId,
+        {
+          content: { type: 'text', text: body },
+          userId: h.t.first.admin.id,
+        },
+      );
+    };
+    await send('First answer');
+    await send('Second answer');
+    await waitFor(() => h.fake.sends.length === 2, 10_000, 'two sends');
+    const [first, second] = h.fake.sends;
+    await waitFor(
+      async () => (await h.messages()).filter((message) => message.status === 'sent').length === 2,
+      10_000,
+      'both sent',
+    );
+    await h.deliver(statusUpdate(first?.wamid ?? '', 'delivered', ADA));
+    await h.deliver(statusUpdate(first?.wamid ?? '', 'read', ADA));
+    await h.deliver(
+      statusUpdate(second?.wamid ?? '', 'failed', ADA, {
+        code: 131026,
+        title: 'Message undeliverable',
+        details: 'Receiver is incapable of receiving this message',
+      }),
+    );
+    await waitFor(
+      async () =>
+        (await h.messages()).filter(
+          (message) => message.direction === 'outbound' && message.status !== 'sent',
+        ).length === 2,
+      10_000,
+      'statuses applied',
+    );
+    const outbound = (await h.messages()).filter((message) => message.direction === 'outbound');
+    expect(outbound.map(({ status, failure_reason }) => ({ status, failure_reason }))).toEqual([
+      { status: 'read', failure_reason: null },
+      {
+        status: 'failed',
+        failure_reason:
+          'Message undeliverable (131026): Receiver is incapable of receiving this message',
+      },
+    ]);
+  });
+});
