@@ -4,35 +4,31 @@ import type { ConversationsService } from '../core/conversations/conversations-s
 import type { ServiceContext } from '../core/context.js';
 import type { MessagesService } from '../core/messages/messages-service.js';
 import type { JobDefinition } from '../jobs/queue.js';
-import type { UnitOfWork } from '../storage/transaction.js';
+import type { ChannelRow } from '../storage/schema-conversations.js';
+import { inTransaction, type UnitOfWork } from '../storage/transaction.js';
 import type { InboundEvent, ProviderRequest } from './adapter.js';
 import { channelContext, type ChannelAdapters, type SecretsOf } from './registry.js';
 
 declare module '../jobs/job-types.js' {
   interface JobTypes {
-    /** A verified provider webhook, stored before it was acknowledged: parse and apply it. */
-    'channel.inbound': {
-      readonly accountId: number;
-      readonly channelId: number;
-      readonly request: {
-        readonly method: string;
-        readonly url: string;
-        readonly headers: Record<string, string>;
-        readonly query: Record<string, string>;
-        /** The raw body, base64. */
-        readonly body: string;
-      };
-    };
+    /** A channel's inbox has webhooks waiting: apply them, oldest first. */
+    'channel.inbound': { readonly accountId: number; readonly channelId: number };
   }
 }
 
-const stringRecord = z.record(z.string(), z.string());
+const storedRequest = z.object({
+  method: z.string(),
+  url: z.string(),
+  headers: z.record(z.string(), z.string()),
+  query: z.record(z.string(), z.string()),
+  /** base64 */
+  body: z.string(),
+});
 
 /**
- * Persists a verified webhook as a job in the caller's transaction: once the provider gets
- * its 2xx, the webhook is durable, and a slow bot never delays the acknowledgement.
- * Identical redeliveries of one body collapse into one job; different bodies carrying the
- * same message are collapsed later, by provider message id.
+ * Persists a verified webhook in the channel's inbox, with a job to drain it, in the
+ * caller's transaction: once the provider gets its 2xx the webhook is durable, and a slow
+ * bot never delays the acknowledgement.
  */
 export async function enqueueInbound(
   context: ServiceContext,
@@ -40,24 +36,33 @@ export async function enqueueInbound(
   channel: { readonly id: number; readonly account_id: number },
   request: ProviderRequest,
 ): Promise<void> {
-  const digest = createHash('sha256').update(request.body).digest('hex');
+  const stored: z.infer<typeof storedRequest> = {
+    method: request.method,
+    url: request.url,
+    headers: { ...request.headers },
+    query: { ...request.query },
+    body: request.body.toString('base64'),
+  };
+  const inserted = await unit.db
+    .insertInto('channel_inbox')
+    .values({
+      account_id: channel.account_id,
+      channel_id: channel.id,
+      digest: createHash('sha256').update(request.body).digest('hex'),
+      request: JSON.stringify(stored),
+      received_at: context.clock.now(),
+      processed_at: null,
+      error: null,
+    })
+    // An identical body is the provider redelivering what it already gave us.
+    .onConflict((conflict) => conflict.columns(['channel_id', 'digest']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted === undefined) return;
   await context.queue.enqueue(
     'channel.inbound',
-    {
-      accountId: channel.account_id,
-      channelId: channel.id,
-      request: {
-        method: request.method,
-        url: request.url,
-        headers: { ...request.headers },
-        query: { ...request.query },
-        body: request.body.toString('base64'),
-      },
-    },
-    {
-      accountId: channel.account_id,
-      idempotencyKey: `channel.inbound:${String(channel.id)}:${digest}`,
-    },
+    { accountId: channel.account_id, channelId: channel.id },
+    { accountId: channel.account_id },
     unit,
   );
 }
@@ -69,7 +74,20 @@ export interface InboundDependencies {
   readonly messages: Pick<MessagesService, 'applyStatus'>;
 }
 
-/** `channel.inbound`: the provider's events become messages and delivery statuses. */
+/** How many webhooks one job applies before it yields to other work (others continue). */
+const DRAIN_BATCH = 200;
+/** A status can overtake the send job's record of the provider id: tries before giving up. */
+const UNMATCHED_STATUS_TRIES = 3;
+
+class StatusNotYetKnown extends Error {}
+
+/**
+ * `channel.inbound`: applies a channel's pending webhooks strictly in the order they were
+ * accepted, each in its own transaction together with everything it causes (the message,
+ * the bot's turn, the statuses). The oldest pending row is locked first, so two jobs of one
+ * channel never apply webhooks side by side or out of order: the second waits, then finds
+ * the row done and goes on with the next.
+ */
 export function channelInboundJob(
   context: ServiceContext,
   deps: InboundDependencies,
@@ -79,15 +97,8 @@ export function channelInboundJob(
     payload: z.object({
       accountId: z.number().int().positive(),
       channelId: z.number().int().positive(),
-      request: z.object({
-        method: z.string(),
-        url: z.string(),
-        headers: stringRecord,
-        query: stringRecord,
-        body: z.string(),
-      }),
     }),
-    async handle({ accountId, channelId, request }, job) {
+    async handle({ accountId, channelId }, job) {
       const channel = await context.db
         .selectFrom('channels')
         .selectAll()
@@ -96,48 +107,79 @@ export function channelInboundJob(
         .executeTakeFirst();
       const adapter = channel === undefined ? undefined : deps.adapters.get(channel.provider);
       if (channel === undefined || adapter === undefined) return;
-      const providerRequest: ProviderRequest = {
-        ...request,
-        body: Buffer.from(request.body, 'base64'),
-      };
-      const events = await adapter.parseInbound(
-        channelContext(channel, deps.secretsOf),
-        providerRequest,
-      );
-      let unmatched = 0;
-      for (const event of events) {
-        if (!(await apply(context, deps, channel, event))) unmatched += 1;
+      const giveUpOnStatuses = job.attempt >= UNMATCHED_STATUS_TRIES;
+      for (let applied = 0; applied < DRAIN_BATCH; applied++) {
+        const more = await inTransaction(context.db, async (unit) => {
+          const head = await unit.db
+            .selectFrom('channel_inbox')
+            .select(['id', 'request'])
+            .where('channel_id', '=', channel.id)
+            .where('processed_at', 'is', null)
+            .orderBy('id')
+            .limit(1)
+            .$if(context.dialect === 'postgres', (query) => query.forUpdate())
+            .executeTakeFirst();
+          if (head === undefined) return false;
+          const stored = storedRequest.parse(JSON.parse(head.request));
+          const request: ProviderRequest = { ...stored, body: Buffer.from(stored.body, 'base64') };
+          let error: string | null = null;
+          try {
+            const events = await adapter.parseInbound(
+              channelContext(channel, deps.secretsOf),
+              request,
+            );
+            for (const event of events) {
+              const known = await apply(context, deps, unit, channel, event);
+              if (!known && !giveUpOnStatuses) throw new StatusNotYetKnown();
+            }
+          } catch (failure) {
+            // Retried with backoff (the row stays first in line); anything else is recorded
+            // on the row so one broken payload never blocks the channel.
+            if (failure instanceof StatusNotYetKnown) throw failure;
+            error = failure instanceof Error ? failure.message : String(failure);
+            context.logger.warn(
+              { channel: channel.id, inbox: head.id, error },
+              'inbound webhook failed',
+            );
+          }
+          await unit.db
+            .updateTable('channel_inbox')
+            .set({ processed_at: context.clock.now(), error })
+            .where('id', '=', head.id)
+            .execute();
+          return true;
+        });
+        if (!more) return;
       }
-      // A status can overtake the send job's own record of the provider id: try again
-      // shortly (messages already applied are not repeated: receive and statuses are
-      // idempotent). After a few tries it is a status for a message Parley never sent.
-      if (unmatched > 0 && job.attempt < UNMATCHED_STATUS_TRIES) {
-        throw new Error(`${String(unmatched)} status(es) for messages not known yet`);
-      }
+      // More than a batch waiting: a fresh job continues after others had their turn.
+      await context.queue.enqueue('channel.inbound', { accountId, channelId }, { accountId });
     },
   };
 }
 
-const UNMATCHED_STATUS_TRIES = 3;
-
-/** Applies one event; false for a status whose message is not (yet) known. */
+/** Applies one event in `unit`; false for a status whose message is not (yet) known. */
 async function apply(
   context: ServiceContext,
   deps: InboundDependencies,
-  channel: Parameters<ConversationsService['receive']>[1]['channel'],
+  unit: UnitOfWork,
+  channel: ChannelRow,
   event: InboundEvent,
 ): Promise<boolean> {
   const accountId = channel.account_id;
   if (event.kind === 'message') {
-    await deps.conversations.receive(accountId, {
-      channel,
-      contact: event.contact,
-      content: event.content,
-      providerMessageId: event.providerMessageId,
-    });
+    await deps.conversations.receive(
+      accountId,
+      {
+        channel,
+        contact: event.contact,
+        content: event.content,
+        providerMessageId: event.providerMessageId,
+      },
+      unit,
+    );
     return true;
   }
-  const message = await context.db
+  const message = await unit.db
     .selectFrom('messages')
     .select('id')
     .where('account_id', '=', accountId)
@@ -146,8 +188,12 @@ async function apply(
     .where('direction', '=', 'outbound')
     .executeTakeFirst();
   if (message === undefined) return false;
-  await deps.messages.applyStatus(accountId, message.id, event.status, {
-    ...(event.reason === undefined ? {} : { reason: event.reason }),
-  });
+  await deps.messages.applyStatus(
+    accountId,
+    message.id,
+    event.status,
+    event.reason === undefined ? {} : { reason: event.reason },
+    unit,
+  );
   return true;
 }

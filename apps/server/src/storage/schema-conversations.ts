@@ -1,5 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 import type { BotSessionsTable } from '../core/bots/bot-session-table.js';
+import type { ChannelInboxTable } from '../channels/inbox-table.js';
 
 /** Tables of the live-chat core (migration 0002). Conventions as in schema.ts. */
 export interface AccountSettingsTable {
@@ -262,6 +263,7 @@ export interface ConversationSchema {
   bots: BotsTable;
   flow_versions: FlowVersionsTable;
   bot_sessions: BotSessionsTable;
+  channel_inbox: ChannelInboxTable;
   account_settings: AccountSettingsTable;
   channels: ChannelsTable;
   contacts: ContactsTable;

@@ -142,8 +142,13 @@ export class ConversationsService {
    * closed one reopens, or a new one starts, per account setting), the message recorded
    * once per provider id. A blocked contact's message is dropped.
    */
-  async receive(accountId: number, delivery: InboundDelivery): Promise<InboundResult> {
-    return inTransaction(this.context.db, async (unit) => {
+  async receive(
+    accountId: number,
+    delivery: InboundDelivery,
+    /** The caller's transaction (the channel inbox drains in one), else a new one. */
+    within?: UnitOfWork,
+  ): Promise<InboundResult> {
+    return withinUnit(this.context.db, within, async (unit) => {
       // A provider redelivering a message we have is answered first: it must not reopen or
       // start a conversation.
       if (delivery.providerMessageId !== null) {

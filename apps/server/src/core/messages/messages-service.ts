@@ -21,7 +21,7 @@ import type {
   MessageRow,
   SenderType,
 } from '../../storage/schema-conversations.js';
-import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
+import { inTransaction, withinUnit, type UnitOfWork } from '../../storage/transaction.js';
 
 export interface OutgoingMessage {
   readonly content: MessageContent;
@@ -166,8 +166,9 @@ export class MessagesService {
     messageId: number,
     status: DeliveryStatus,
     details: { reason?: string; providerMessageId?: string } = {},
+    within?: UnitOfWork,
   ): Promise<boolean> {
-    return inTransaction(this.context.db, async (unit) => {
+    return withinUnit(this.context.db, within, async (unit) => {
       const messages = new MessagesRepository(unit.db, accountId);
       const message = await messages.findById(messageId);
       if (message === undefined || !isStatusAdvance(message.status, status)) return false;

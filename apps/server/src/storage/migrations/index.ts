@@ -4,6 +4,7 @@ import { conversations } from './0002-conversations.js';
 import { bots } from './0003-bots.js';
 import { botSessions } from './0004-bot-sessions.js';
 import { botEditor } from './0005-bot-editor.js';
+import { channelInbox } from './0006-channel-inbox.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   bots,
   botSessions,
   botEditor,
+  channelInbox,
 ];
