@@ -21,7 +21,7 @@ import type {
   MessageRow,
   SenderType,
 } from '../../storage/schema-conversations.js';
-import { inTransaction, withinUnit, type UnitOfWork } from '../../storage/transaction.js';
+import { withinUnit, type UnitOfWork } from '../../storage/transaction.js';
 
 export interface OutgoingMessage {
   readonly content: MessageContent;
