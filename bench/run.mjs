@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { benchBotTurns } from './bot-turns.mjs';
+import { benchWhatsApp, startFakeCloudApi } from './whatsapp.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FLOOR = path.resolve(ROOT, '../shared/bench/floor.mjs');
@@ -93,7 +94,8 @@ async function load(scenario, options) {
   console.log(`${Math.round(r.requests.average)} req/s`);
   const { non2xx, errors } = r; // autocannon counts timeouts among errors
   const { p50, p99 } = r.latency;
-  return { scenario, rps: r.requests.average, p50_ms: p50, p99_ms: p99, non2xx, errors };
+  const count = r['2xx'];
+  return { scenario, rps: r.requests.average, p50_ms: p50, p99_ms: p99, non2xx, errors, count };
 }
 
 /** POSTs a fresh JSON body per request (messages and e-mails must be unique). */
@@ -149,6 +151,8 @@ async function benchPostgres(adminUrl) {
 
 /** Parley on `databaseUrl` (default: SQLite in its temp dir): loads a read and a write route. */
 async function benchParley(label, databaseUrl) {
+  const fake = await startFakeCloudApi();
+  track(() => fake.close());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   const removeDir = track(() => fs.rmSync(dataDir, { recursive: true, force: true }));
   const port = await freePort();
@@ -168,6 +172,9 @@ async function benchParley(label, databaseUrl) {
     PARLEY_BOOTSTRAP_TOKEN: token,
     PARLEY_RATE_LIMIT_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
+    // The WhatsApp scenario's fake Cloud API listens on loopback.
+    PARLEY_WHATSAPP_API_URL: fake.url,
+    PARLEY_ALLOW_PRIVATE_NETWORKS: 'true',
   };
   // cwd = the temp dir so a developer's .env in the repo root is not picked up.
   const { child, stop } = startNode([PARLEY_BIN, 'start'], { cwd: dataDir, env });
@@ -187,7 +194,15 @@ async function benchParley(label, databaseUrl) {
     const write = await load(`${label}: POST user`, postEach(`${api}/user`, headers, invite));
     const ingest = await benchIngest(label, `http://127.0.0.1:${port}`, headers);
     const bot = await benchBotTurns(label, `http://127.0.0.1:${port}`, headers, load);
-    return [read, write, ingest, bot];
+    const whatsapp = await benchWhatsApp(
+      label,
+      `http://127.0.0.1:${port}`,
+      headers,
+      load,
+      fake,
+      SECONDS,
+    );
+    return [read, write, ingest, bot, ...whatsapp];
   } finally {
     await stop();
     await removeDir();
@@ -232,7 +247,14 @@ function printTable(rows, floorRps) {
   const ratio = (rps) => (floorRps ? `${(rps / floorRps).toFixed(2)}×` : 'n/a');
   const table = [
     ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'ratio to floor'],
-    ...rows.map((r) => [r.scenario, Math.round(r.rps), r.p50_ms, r.p99_ms, r.non2xx, ratio(r.rps)]),
+    ...rows.map((r) => [
+      r.scenario,
+      Math.round(r.rps),
+      r.p50_ms ?? '-',
+      r.p99_ms ?? '-',
+      r.non2xx,
+      ratio(r.rps),
+    ]),
   ].map((cells) => cells.map(String));
   const widths = table[0].map((_, c) => Math.max(...table.map((cells) => cells[c].length)));
   const pad = (cell, c) => (c ? cell.padStart(widths[c]) : cell.padEnd(widths[c]));

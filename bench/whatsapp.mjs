@@ -1,0 +1,166 @@
+// The channel scenario of `npm run bench`: signed WhatsApp Cloud API webhooks in, bot replies
+// out to a fake Cloud API on loopback. Reports the webhook acknowledgement rate and latency
+// (autocannon) and the end-to-end rate: replies received by the fake per second, from the
+// first webhook to the last reply.
+/* global fetch */
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { once } from 'node:events';
+
+const APP_SECRET = 'bench-app-secret';
+const PHONE_NUMBER_ID = '106540352242922';
+
+/** A minimal Graph `/messages` endpoint: answers with a wamid and counts what it got. */
+export async function startFakeCloudApi() {
+  let received = 0;
+  let lastAt = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received += 1;
+      lastAt = Date.now();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          messaging_product: 'whatsapp',
+          messages: [{ id: `wamid.out${received}` }],
+        }),
+      );
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stats: () => ({ received, lastAt }),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+const FLOW = {
+  schemaVersion: 1,
+  variables: [],
+  nodes: [
+    { id: 'start', type: 'start', data: {}, position: { x: 0, y: 0 } },
+    {
+      id: 'ask',
+      type: 'input',
+      data: { prompt: 'You said: {{conversation.last_message}}', variable: 'last' },
+      position: { x: 0, y: 100 },
+    },
+  ],
+  edges: [
+    { id: 'e0', source: 'start', sourceHandle: null, target: 'ask' },
+    { id: 'e1', source: 'ask', sourceHandle: null, target: 'ask' },
+  ],
+};
+
+function webhookBody(i) {
+  const from = `49151${String(i % 5000).padStart(7, '0')}`;
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID },
+              contacts: [{ profile: { name: `User ${i % 5000}` }, wa_id: from }],
+              messages: [
+                {
+                  from,
+                  id: `wamid.bench${i}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: `hello ${i}` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+const sign = (body) =>
+  `sha256=${crypto.createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;
+
+async function call(url, init) {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${text}`);
+  return text === '' ? {} : JSON.parse(text);
+}
+
+/** Connects a Cloud channel and a bot, then loads signed webhooks; `fake` counts replies. */
+export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
+  const json = { ...headers, 'content-type': 'application/json' };
+  const channel = await call(`${base}/api/native/channels`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({
+      type: 'whatsapp',
+      provider: 'whatsapp_cloud',
+      name: 'Bench WhatsApp',
+      phone_number: '+15550783881',
+      external_id: PHONE_NUMBER_ID,
+      secrets: { access_token: 'bench', app_secret: APP_SECRET, verify_token: 'bench' },
+    }),
+  });
+  const bot = await call(`${base}/v1/bot`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ name: 'Echo', channel: 'WHATSAPP' }),
+  });
+  await call(`${base}/v1/bots/${bot.id}/deploy`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ flow_diagram: FLOW }),
+  });
+  const path = `/webhooks/channels/${channel.public_key}`;
+  let i = 0;
+  const started = Date.now();
+  const before = fake.stats().received;
+  const ack = await load(`${label}: WhatsApp webhooks (acknowledged)`, {
+    url: `${base}${path}`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const body = webhookBody(i++);
+          return {
+            ...request,
+            body,
+            headers: { ...request.headers, 'x-hub-signature-256': sign(body) },
+          };
+        },
+      },
+    ],
+  });
+  // Every accepted webhook must come back as one reply; wait for the tail (bounded).
+  const sent = Math.round(ack.rps * seconds);
+  const deadline = Date.now() + 120_000;
+  while (fake.stats().received - before < ack.count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const { received, lastAt } = fake.stats();
+  const replies = received - before;
+  const elapsed = Math.max(1, (lastAt || Date.now()) - started) / 1000;
+  const endToEnd = {
+    scenario: `${label}: WhatsApp webhook → bot reply (end to end)`,
+    rps: replies / elapsed,
+    p50_ms: null,
+    p99_ms: null,
+    non2xx: 0,
+    errors: replies === ack.count ? 0 : ack.count - replies,
+  };
+  console.log(
+    `  ${endToEnd.scenario} … ${Math.round(endToEnd.rps)} replies/s (${replies} of ${ack.count}, ~${sent} accepted)`,
+  );
+  return [ack, endToEnd];
+}
