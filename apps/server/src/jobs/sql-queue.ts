@@ -201,7 +201,12 @@ export class SqlJobQueue implements JobQueue {
       .catch((error: unknown) => {
         this.#options.logger.error({ err: error, job: job.id }, 'job bookkeeping failed');
       })
-      .finally(() => this.#active.delete(job.id));
+      .finally(() => {
+        this.#active.delete(job.id);
+        // A slot is free: a loop that slept because all slots were busy looks again now,
+        // not at its next poll (which would cap throughput at slots per poll interval).
+        this.#pause.wake();
+      });
     this.#active.set(job.id, run);
   }
 
