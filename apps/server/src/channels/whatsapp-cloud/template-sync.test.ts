@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../testing/test-databases.js';
-import { channelContext } from '../registry.js';
-import { WhatsAppCloudAdapter } from './adapter.js';
 import { cloudHarness, type CloudHarness } from './cloud-harness.js';
-import { syncTemplates } from './template-sync.js';
 
 describe.each(DIALECTS)('WhatsApp template sync on %s', (dialect) => {
   let h: CloudHarness;
@@ -15,12 +12,16 @@ describe.each(DIALECTS)('WhatsApp template sync on %s', (dialect) => {
   });
 
   it('adds and updates template records from the Business Management API', async () => {
-    const { runtime } = h.t;
-    const adapter = runtime.adapters.get('whatsapp_cloud');
-    if (!(adapter instanceof WhatsAppCloudAdapter)) throw new Error('no Cloud adapter registered');
-    const channel = await runtime.services.channels.get(h.t.first.account.id, h.channelId);
-    const context = channelContext(channel, (row) => runtime.services.channels.secretsOf(row));
-    const sync = async () => syncTemplates(h.db, channel, await adapter.listTemplates(context));
+    // The admin's "sync templates" button.
+    const sync = async () => {
+      const answer = await h.t.app.inject({
+        method: 'POST',
+        url: `/api/native/channels/${String(h.channelId)}/sync-templates`,
+        headers: h.admin,
+      });
+      expect(answer.statusCode).toBe(200);
+      return answer.json<{ synced: number }>().synced;
+    };
 
     h.fake.templates = [
       { name: 'order_update', language: 'en_US', category: 'UTILITY', status: 'PENDING', id: '1' },
