@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { metricValue, startParleyProcess, type ParleyProcess } from './testing/parley-process.js';
 import { startSmtpSink, type SmtpSink } from './testing/smtp-sink.js';
 import {
@@ -12,35 +11,18 @@ import {
   uniqueRedisPrefix,
   type TestDatabase,
 } from './testing/test-databases.js';
+import { processFixtures } from './testing/process-fixtures.js';
 import { waitFor } from './testing/wait-for.js';
 
 /**
  * Whole-process tests: Parley started the way `npm start` starts it, killed the way an
  * operating system kills it, and several processes sharing one database and one Redis.
  */
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-proc-'));
-  cleanups.push(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    return Promise.resolve();
-  });
-  return dir;
-}
-
-async function start(env: Record<string, string>): Promise<ParleyProcess> {
-  const parley = await startParleyProcess(env);
-  cleanups.push(() => parley.kill('SIGKILL'));
-  return parley;
-}
+const { track, tempDir, start } = processFixtures('proc');
 
 async function database(dialect: (typeof DIALECTS)[number]): Promise<TestDatabase> {
   const db = await createTestDatabase(dialect);
-  cleanups.push(() => db.drop());
+  track(() => db.drop());
   return db;
 }
 
@@ -48,13 +30,13 @@ async function database(dialect: (typeof DIALECTS)[number]): Promise<TestDatabas
 function redisPrefix(label: string): string {
   const prefix = uniqueRedisPrefix(label);
   const url = testRedisUrl();
-  if (url !== undefined) cleanups.push(() => deleteRedisKeys(url, prefix));
+  if (url !== undefined) track(() => deleteRedisKeys(url, prefix));
   return prefix;
 }
 
 async function smtp(): Promise<SmtpSink> {
   const sink = await startSmtpSink();
-  cleanups.push(() => sink.close());
+  track(() => sink.close());
   return sink;
 }
 

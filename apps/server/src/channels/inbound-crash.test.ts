@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { flow } from '../core/bots/bot-runner-harness.js';
 import { FakeWhatsAppCloud } from '../testing/fakes/whatsapp-cloud.js';
@@ -13,17 +10,13 @@ import {
   text,
   WABA_ID,
 } from '../testing/fakes/whatsapp-webhooks.js';
-import { startParleyProcess, type ParleyProcess } from '../testing/parley-process.js';
-import {
-  createTestDatabase,
-  deleteRedisKeys,
-  STACKS,
-  testRedisUrl,
-  uniqueRedisPrefix,
-  type TestStack,
-} from '../testing/test-databases.js';
+import type { ParleyProcess } from '../testing/parley-process.js';
+import { processFixtures } from '../testing/process-fixtures.js';
+import { STACKS } from '../testing/test-databases.js';
 import { sleep, waitFor } from '../testing/wait-for.js';
 import { APP_SECRET, CLOUD_SECRETS } from './whatsapp-cloud/cloud-harness.js';
+
+const { track, start, stackEnv } = processFixtures('inbound-crash');
 
 const ADA = '447700900123';
 const GREETING = 'Hello from the bot';
@@ -56,42 +49,11 @@ const textSend = z.object({
   text: z.object({ body: z.string() }).optional(),
 });
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-inbound-crash-'));
-  cleanups.push(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    return Promise.resolve();
-  });
-  return dir;
-}
-
-async function start(env: Record<string, string>): Promise<ParleyProcess> {
-  const parley = await startParleyProcess(env);
-  cleanups.push(() => parley.kill('SIGKILL'));
-  return parley;
-}
-
 /**
  * What both processes share: one data directory (the SQLite file and the secret key that
  * opens the channel's encrypted secrets) and, on the scale-out stacks, one PostgreSQL
  * database and one Redis prefix.
  */
-async function stackEnv(stack: TestStack): Promise<Record<string, string>> {
-  const env = { PARLEY_DATA_DIR: tempDir(), PARLEY_BOOTSTRAP_TOKEN: TOKEN };
-  if (stack.dialect === 'sqlite') return env;
-  const database = await createTestDatabase('postgres');
-  cleanups.push(() => database.drop());
-  if (!stack.redis) return { ...env, DATABASE_URL: database.url };
-  const redisUrl = testRedisUrl() ?? '';
-  const prefix = uniqueRedisPrefix('inbound-crash');
-  cleanups.push(() => deleteRedisKeys(redisUrl, prefix));
-  return { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: prefix };
-}
 
 /** A request that must succeed, parsed with `schema`. */
 async function ok<T>(
@@ -114,7 +76,7 @@ async function ok<T>(
 describe.each(STACKS)('an inbound webhook across a crash on $name', (stack) => {
   it('is answered by the bot exactly once after the process that accepted it was killed', async () => {
     const fake = await FakeWhatsAppCloud.start();
-    cleanups.push(() => fake.close());
+    track(() => fake.close());
     /** The bot's texts the fake Cloud API accepted for Ada. */
     const repliesToAda = () =>
       fake
@@ -124,7 +86,7 @@ describe.each(STACKS)('an inbound webhook across a crash on $name', (stack) => {
         .map((send) => send.text?.body);
 
     const env = {
-      ...(await stackEnv(stack)),
+      ...(await stackEnv(stack, TOKEN)),
       PARLEY_WHATSAPP_API_URL: fake.url,
       // The fake listens on loopback, which the SSRF guard refuses otherwise.
       PARLEY_ALLOW_PRIVATE_NETWORKS: 'true',

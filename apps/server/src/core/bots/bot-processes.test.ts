@@ -1,21 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  metricValue,
-  startParleyProcess,
-  type ParleyProcess,
-} from '../../testing/parley-process.js';
-import {
-  createTestDatabase,
-  deleteRedisKeys,
-  STACKS,
-  testRedisUrl,
-  uniqueRedisPrefix,
-} from '../../testing/test-databases.js';
+import { metricValue, type ParleyProcess } from '../../testing/parley-process.js';
+import { processFixtures } from '../../testing/process-fixtures.js';
+import { STACKS } from '../../testing/test-databases.js';
 import { flow } from './bot-runner-harness.js';
+
+const { start, stackEnv } = processFixtures('bot-processes');
 
 const TURNS = 50;
 const CONTACT = '+14155550123';
@@ -69,26 +59,6 @@ function loggedErrors(...processes: ParleyProcess[]): string[] {
       }),
   );
   return [...new Set(messages)];
-}
-
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-sqlite-bots-'));
-  cleanups.push(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    return Promise.resolve();
-  });
-  return dir;
-}
-
-async function start(env: Record<string, string>): Promise<ParleyProcess> {
-  const parley = await startParleyProcess(env);
-  cleanups.push(() => parley.kill('SIGKILL'));
-  return parley;
 }
 
 interface Answer {
@@ -157,28 +127,13 @@ async function transcript(
  * transaction takes the write lock up front (`begin immediate`, see statement-cache.ts),
  * so a turn waits for the other process's turn instead of failing with SQLITE_BUSY.
  */
-/**
- * The same two real processes on the scale-out stack: one PostgreSQL database, jobs and
- * events through Redis. There the conversation row lock orders the turns.
- */
-async function stackEnv(stack: string): Promise<Record<string, string>> {
-  const env = { PARLEY_DATA_DIR: tempDir(), PARLEY_BOOTSTRAP_TOKEN: TOKEN };
-  if (stack === 'sqlite') return env;
-  const database = await createTestDatabase('postgres');
-  cleanups.push(() => database.drop());
-  const redisUrl = testRedisUrl() ?? '';
-  const prefix = uniqueRedisPrefix('bot-processes');
-  cleanups.push(() => deleteRedisKeys(redisUrl, prefix));
-  return { ...env, DATABASE_URL: database.url, REDIS_URL: redisUrl, PARLEY_REDIS_PREFIX: prefix };
-}
 
-const PROCESS_STACKS = STACKS.filter((stack) => stack.redis || stack.dialect === 'sqlite').map(
-  (stack) => stack.name,
-);
+/** Embedded SQLite and the scale-out stack (PostgreSQL + Redis). */
+const PROCESS_STACKS = STACKS.filter((stack) => stack.redis || stack.dialect === 'sqlite');
 
-describe.each(PROCESS_STACKS)('bot turns across two server processes on %s', (stack) => {
+describe.each(PROCESS_STACKS)('bot turns across two server processes on $name', (stack) => {
   it('answers 50 concurrent messages of one conversation, each once, in the order accepted', async () => {
-    const env = await stackEnv(stack);
+    const env = await stackEnv(stack, TOKEN);
     // One after another: the first start migrates and creates the account, the second
     // joins it. Concurrent first starts are not what this test is about.
     const a = await start(env);
