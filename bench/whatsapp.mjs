@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const APP_SECRET = 'bench-app-secret';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -146,7 +147,7 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
   const sent = Math.round(ack.rps * seconds);
   const deadline = Date.now() + 120_000;
   while (fake.stats().received - before < ack.count && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   const { received, lastAt } = fake.stats();
   const replies = received - before;
