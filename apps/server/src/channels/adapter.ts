@@ -84,6 +84,8 @@ export interface ChannelCapabilities {
   readonly maxCarouselCards: number;
   /** Free-form messages only within 24 h of the contact's last message (Meta channels). */
   readonly customerServiceWindowHours: number | null;
+  /** Why a free-form message outside that window fails, in the provider's words. */
+  readonly outsideWindowReason?: string;
   /** Sends per second the provider allows per channel (token bucket). */
   readonly sendsPerSecond: number;
 }

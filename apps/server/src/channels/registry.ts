@@ -1,7 +1,9 @@
-import type {
-  ChannelSender,
-  OutboundMessage,
-  SendResult,
+import {
+  ChannelSendError,
+  withinServiceWindow,
+  type ChannelSender,
+  type OutboundMessage,
+  type SendResult,
 } from '../core/channels/channel-sender.js';
 import type { ChannelRow } from '../storage/schema-conversations.js';
 import type { ChannelAdapter, ChannelContext } from './adapter.js';
@@ -55,6 +57,16 @@ export class AdapterSender implements ChannelSender {
   }
 
   async send(channel: ChannelRow, message: OutboundMessage): Promise<SendResult> {
+    // Meta's channels take free-form messages only within 24 h of the contact's last one:
+    // fail clearly before any provider call (and before waiting for a send token).
+    const { customerServiceWindowHours: hours, outsideWindowReason } = this.adapter.capabilities;
+    if (!withinServiceWindow(message, hours)) {
+      throw new ChannelSendError(
+        outsideWindowReason ??
+          `Outside the ${String(hours)}-hour customer service window: send an approved template.`,
+        false,
+      );
+    }
     await this.buckets.take(channel.id, this.adapter.capabilities.sendsPerSecond);
     return this.adapter.send(channelContext(channel, this.secretsOf), message);
   }

@@ -23,7 +23,6 @@ export interface D360Options {
   /** `https://waba-v2.360dialog.io` (Cloud API hosting) or a sandbox/regional host. */
   readonly baseUrl: string;
   readonly sendsPerSecond?: number;
-  readonly now?: () => number;
 }
 
 /** The header 360dialog can be told to add to every webhook (its webhook config `headers`). */
@@ -49,7 +48,7 @@ export class D360Adapter implements ChannelAdapter {
     this.#http = options.http;
     this.#base = base;
     this.capabilities = whatsappCapabilities(options.sendsPerSecond ?? 80);
-    this.#api = new WhatsAppApi(options.http, transport(base), this.capabilities, options.now);
+    this.#api = new WhatsAppApi(options.http, transport(base));
   }
 
   verifyWebhook(context: ChannelContext, request: ProviderRequest): WebhookVerdict {

@@ -1,6 +1,5 @@
 import {
   ChannelSendError,
-  withinServiceWindow,
   type OutboundMessage,
   type SendResult,
 } from '../../core/channels/channel-sender.js';
@@ -47,6 +46,9 @@ export class GraphMessagingAdapter implements ChannelAdapter {
       maxQuickReplies: 13,
       maxCarouselCards: 10,
       customerServiceWindowHours: 24,
+      outsideWindowReason:
+        'Outside the 24-hour window: this person last wrote more than 24 hours ago, and Meta ' +
+        'refuses free-form messages until they write again.',
       // Meta publishes no per-page figure for Messenger; Instagram allows far fewer media
       // sends than text ones. Conservative, so a burst never trips the page's rate limits.
       sendsPerSecond: variant === 'messenger' ? 40 : 10,
@@ -74,15 +76,6 @@ export class GraphMessagingAdapter implements ChannelAdapter {
     const accessToken = context.secrets.page_access_token ?? '';
     if (accessToken === '')
       throw new ChannelSendError('The channel has no page_access_token secret.', false);
-    // Checked here as well as by Meta (code 10 / 2018278): no request is wasted, and the
-    // reason is the same whichever side notices.
-    if (!withinServiceWindow(message, this.capabilities.customerServiceWindowHours)) {
-      throw new ChannelSendError(
-        'Outside the 24-hour window: this person last wrote more than 24 hours ago, and Meta ' +
-          'refuses free-form messages until they write again.',
-        false,
-      );
-    }
     const parts = renderGraphMessage(message.content, this.variant);
     const startedAt = Date.now();
     let providerMessageId = '';

@@ -144,34 +144,6 @@ describe('WhatsApp Cloud adapter', () => {
     expect(window).toMatchObject({ retryable: false, message: OUTSIDE_WINDOW_REASON });
   });
 
-  it('refuses free-form messages outside 24 h of the last inbound message before calling Meta', async () => {
-    const dayAgo = Date.now() - 25 * 3_600_000;
-    for (const lastInboundAt of [dayAgo, null]) {
-      const error = await sendError(
-        adapter.send(context(), outbound({ type: 'text', text: 'late' }, { lastInboundAt })),
-      );
-      expect(error).toMatchObject({ retryable: false, message: OUTSIDE_WINDOW_REASON });
-    }
-    expect(fake.requests).toHaveLength(0);
-    await adapter.send(
-      context(),
-      outbound(
-        {
-          type: 'template',
-          name: 'reminder',
-          language: 'en',
-          parameters: { header: [], body: [], buttons: {} },
-        },
-        { lastInboundAt: dayAgo },
-      ),
-    );
-    await adapter.send(
-      context(),
-      outbound({ type: 'text', text: 'fresh' }, { lastInboundAt: Date.now() - 23 * 3_600_000 }),
-    );
-    expect(fake.payloads().map((payload) => payload.type)).toEqual(['template', 'text']);
-  });
-
   it('fails permanently without credentials or a phone number id', async () => {
     const noToken = await sendError(
       adapter.send(context({ app_secret: 'x' }), outbound({ type: 'text', text: 'x' })),

@@ -26,7 +26,6 @@ export interface WhatsAppCloudOptions {
   readonly baseUrl: string;
   /** Meta's default throughput is 80 messages per second per number. */
   readonly sendsPerSecond?: number;
-  readonly now?: () => number;
 }
 
 /**
@@ -47,7 +46,7 @@ export class WhatsAppCloudAdapter implements ChannelAdapter {
     this.#http = options.http;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.capabilities = whatsappCapabilities(options.sendsPerSecond ?? 80);
-    this.#api = new WhatsAppApi(options.http, this.#transport(), this.capabilities, options.now);
+    this.#api = new WhatsAppApi(options.http, this.#transport());
   }
 
   verifyWebhook(context: ChannelContext, request: ProviderRequest): WebhookVerdict {

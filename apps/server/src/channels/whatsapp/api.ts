@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   ChannelSendError,
-  withinServiceWindow,
   type OutboundMessage,
   type SendResult,
 } from '../../core/channels/channel-sender.js';
@@ -37,6 +36,7 @@ export function whatsappCapabilities(sendsPerSecond: number): ChannelCapabilitie
     maxQuickReplies: 10,
     maxCarouselCards: 10,
     customerServiceWindowHours: 24,
+    outsideWindowReason: OUTSIDE_WINDOW_REASON,
     sendsPerSecond,
   };
 }
@@ -60,14 +60,9 @@ export class WhatsAppApi {
   constructor(
     private readonly http: GuardedHttpClient,
     private readonly transport: WhatsAppTransport,
-    private readonly capabilities: ChannelCapabilities,
-    private readonly now: () => number = Date.now,
   ) {}
 
   async send(context: ChannelContext, message: OutboundMessage): Promise<SendResult> {
-    if (!withinServiceWindow(message, this.capabilities.customerServiceWindowHours, this.now())) {
-      throw new ChannelSendError(OUTSIDE_WINDOW_REASON, false);
-    }
     const to = recipientNumber(message);
     const url = this.transport.messagesUrl(context);
     const headers = { 'content-type': 'application/json', ...this.transport.headers(context) };
