@@ -28,6 +28,8 @@ import {
 } from './channels/index.js';
 import { channelInboundJob } from './channels/inbound-job.js';
 import { BotChatSender } from './core/bots/bot-chat-sender.js';
+import { WebSender } from './widget/web-sender.js';
+import { agentJoinedListener } from './widget/agent-joined.js';
 import { BotHandback } from './core/bots/bot-handback.js';
 import { BotCalls, noAiAnswerer, type AiAnswerer } from './core/bots/bot-calls.js';
 import { botCallJob, botTimerJob } from './core/bots/bot-jobs.js';
@@ -208,11 +210,13 @@ export async function createRuntime(
   const sla = new SlaService(context);
   queue.register(sla.checkJob());
   context.events.onCommitting(sla.onEvent);
+  context.events.onCommitting(agentJoinedListener(messages));
   queue.register(webhookDeliverJob(context, { ...options.webhookDelivery, http }));
   senders.register(
     new ApiChannelSender(http, (channel) => channels.secretsOf(channel).secret ?? ''),
   );
   senders.register(new BotChatSender(database.db, http));
+  senders.register(new WebSender());
   // Provider channels: each adapter parses its webhooks and sends through the send job.
   const adapters = new ChannelAdapters();
   const secretsOf = (channel: ChannelRow) => channels.secretsOf(channel);

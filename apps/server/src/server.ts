@@ -122,5 +122,11 @@ function describeDemo(demo: DemoWorkspace, publicUrl: string): string {
     '',
     `  and read its replies with GET ${publicUrl}/api/native/conversations/<conversation_id>/messages.`,
     '',
+    '  Or chat with it in the web widget, on a demo page with its embed tag:',
+    '',
+    `    ${publicUrl}/demo?bot_key=${demo.botKey}`,
+    '',
+    `  and try its draft (with the debugger panel) at ${publicUrl}/preview/${demo.previewKey}`,
+    '',
   ].join('\n');
 }

@@ -1,2 +1,3 @@
 export * from './message.js';
 export * from './native-api.js';
+export * from './widget.js';

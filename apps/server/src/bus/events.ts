@@ -23,6 +23,21 @@ export const domainEventSchemas = {
   'message.status_changed': conversationEventPayload,
   'note.created': conversationEventPayload,
   'sla.breached': conversationEventPayload,
+  /** The flow's Javascript block: run by the visitor's page (widget/widget-hub.ts). */
+  'widget.action': z.object({
+    channelId: z.number(),
+    contactId: z.number(),
+    action: z.object({ id: z.string(), type: z.literal('javascript'), code: z.string() }),
+  }),
+  /** Someone is typing to a widget visitor (an agent) or the visitor is typing. */
+  'widget.typing': z.object({
+    channelId: z.number(),
+    contactId: z.number(),
+    conversationId: z.number(),
+    on: z.boolean(),
+    name: z.string().nullable(),
+    from: z.enum(['agent', 'visitor']),
+  }),
 } as const;
 
 export type EventType = keyof typeof domainEventSchemas;

@@ -21,6 +21,7 @@ import { registerWotnotRoutes } from './wotnot/index.js';
 import { registerRealtime } from '../realtime/realtime-plugin.js';
 import { registerApiChannelWebhooks } from './webhooks/api-channel-routes.js';
 import { registerChannelWebhooks } from './webhooks/channel-webhook-routes.js';
+import { registerWidget } from './widget/index.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -60,9 +61,17 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   registerRequestMetrics(app, metrics);
   registerAuthentication(app, runtime.services);
 
+  const apiOrigins = config.corsOrigins === '*' ? true : [...config.corsOrigins];
   await app.register(fastifyCors, {
-    origin: config.corsOrigins === '*' ? true : [...config.corsOrigins],
-    credentials: config.corsOrigins !== '*',
+    // The widget's visitor API is called from whatever site embeds it, with a bearer
+    // visitor token and no cookies: any origin. The rest follows PARLEY_CORS_ORIGINS.
+    delegator: (request, callback) => {
+      const widget = request.url?.startsWith('/widget/') === true;
+      callback(null, {
+        origin: widget ? true : apiOrigins,
+        credentials: !widget && config.corsOrigins !== '*',
+      });
+    },
   });
   await registerRateLimit(app, config);
 
@@ -98,5 +107,6 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   await registerRealtime(app, runtime);
   registerApiChannelWebhooks(app, runtime);
   await registerChannelWebhooks(app, runtime);
+  await registerWidget(app, runtime);
   return app;
 }

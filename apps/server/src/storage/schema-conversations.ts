@@ -1,6 +1,7 @@
 import type { Generated, Selectable } from 'kysely';
 import type { BotSessionsTable } from '../core/bots/bot-session-table.js';
 import type { ChannelInboxTable } from '../channels/inbox-table.js';
+import type { MediaTable } from '../core/media/media-table.js';
 
 /** Tables of the live-chat core (migration 0002). Conventions as in schema.ts. */
 export interface AccountSettingsTable {
@@ -264,6 +265,7 @@ export interface ConversationSchema {
   flow_versions: FlowVersionsTable;
   bot_sessions: BotSessionsTable;
   channel_inbox: ChannelInboxTable;
+  media: MediaTable;
   account_settings: AccountSettingsTable;
   channels: ChannelsTable;
   contacts: ContactsTable;

@@ -37,6 +37,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** Listen on a loopback port (for real HTTP or WebSocket clients); else `inject` only. */
   readonly listen?: boolean;
+  /** The port to listen on (default: any free one). */
+  readonly port?: number;
   readonly logger?: Logger;
   /** Share another app's database and Redis prefix: two "processes" in one test. */
   readonly shared?: { readonly database: TestDatabase; readonly redisPrefix: string };
@@ -86,7 +88,7 @@ export async function createTestApp(
   await app.ready();
   let url = '';
   if (options.listen === true) {
-    await app.listen({ port: 0, host: '127.0.0.1' });
+    await app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
     const address = app.server.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Effect } from '../../engine/types.js';
 import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
@@ -118,14 +119,21 @@ export class BotEffects {
       case 'set_status':
         target.conversation = await this.#setStatus(unit, conversation, effect);
         return;
-      case 'client_action':
-        // Carried out by the visitor's browser: the web widget picks these up from the
-        // session log (see docs/decisions/0009-flow-calls.md); other channels never get one.
-        this.context.logger.debug(
-          { conversationId: conversation.id, action: effect.action.type },
-          'bot client action',
-        );
+      case 'client_action': {
+        // Carried out by the visitor's page: published once the turn commits, to the
+        // widget sockets of this visitor (docs/decisions/0011-web-widget.md). A page that
+        // is not open then does not run it later, on some other page: that is intended.
+        if (target.channel.provider !== 'web') return;
+        const payload = {
+          channelId: target.channel.id,
+          contactId: target.contact.id,
+          action: { id: randomUUID(), type: effect.action.type, code: effect.action.code },
+        };
+        unit.afterCommit(() => {
+          void this.context.bus.publish('widget.action', conversation.account_id, payload);
+        });
         return;
+      }
       case 'set_global_variable': {
         const settings = await readAccountSettings(unit.db, conversation.account_id);
         const value = effect.value;

@@ -34,6 +34,7 @@ import {
   type BotState,
 } from './bot-session-store.js';
 import type { BotSessionRow } from './bot-session-table.js';
+import { isPreviewChannel, previewDeployment } from './bot-preview.js';
 
 export interface BotRunnerOptions {
   /** A session idle for longer than this starts over on the next message (default 24 h). */
@@ -195,17 +196,19 @@ export class BotRunner {
     if (conversation.assignee_user_id !== null) return undefined;
     const channel = await unit.db
       .selectFrom('channels')
-      .select(['type', 'external_id'])
+      .select(['type', 'external_id', 'config'])
       .where('account_id', '=', accountId)
       .where('id', '=', conversation.channel_id)
       .executeTakeFirstOrThrow();
-    const deployed = await pickBot(
-      unit.db,
-      accountId,
-      channel.type,
-      channel.external_id,
-      (version) => event === undefined || startsOn(this.#flows.of(version), event),
-    );
+    const deployed = isPreviewChannel(channel.external_id)
+      ? await previewDeployment(unit.db, accountId, channel.config)
+      : await pickBot(
+          unit.db,
+          accountId,
+          channel.type,
+          channel.external_id,
+          (version) => event === undefined || startsOn(this.#flows.of(version), event),
+        );
     return deployed && { deployed, session: createSession(now, deployed.version.version) };
   }
 

@@ -95,6 +95,8 @@ export async function freezeVersion(
     .selectFrom('flow_versions')
     .select((eb) => eb.fn.max('version').as('version'))
     .where('bot_id', '=', bot.id)
+    // Preview versions (bot-preview.ts) are numbered below zero and never deployed.
+    .where('version', '>', 0)
     .executeTakeFirst();
   const now = Date.now();
   const version = await unit.db
@@ -199,6 +201,7 @@ export class BotVersions {
         .where('account_id', '=', accountId)
         .where('bot_id', '=', botId)
         .where('version', '=', target)
+        .where('version', '>', 0)
         .executeTakeFirst();
       if (source === undefined) throw new DomainError('FLOW_VERSION_NOT_FOUND');
       if (source.id === bot.deployed_version_id) {
@@ -224,23 +227,27 @@ export class BotVersions {
   }
 
   #query(accountId: number, botId: number) {
-    return this.context.db
-      .selectFrom('flow_versions as v')
-      .leftJoin('users as u', (join) =>
-        join.onRef('u.id', '=', 'v.created_by').on('u.account_id', '=', accountId),
-      )
-      .select([
-        'v.id',
-        'v.version',
-        'v.created_at',
-        'v.created_by',
-        'v.restored_from',
-        'u.email as author_email',
-        'u.first_name as author_first_name',
-        'u.last_name as author_last_name',
-      ])
-      .where('v.account_id', '=', accountId)
-      .where('v.bot_id', '=', botId);
+    return (
+      this.context.db
+        .selectFrom('flow_versions as v')
+        .leftJoin('users as u', (join) =>
+          join.onRef('u.id', '=', 'v.created_by').on('u.account_id', '=', accountId),
+        )
+        .select([
+          'v.id',
+          'v.version',
+          'v.created_at',
+          'v.created_by',
+          'v.restored_from',
+          'u.email as author_email',
+          'u.first_name as author_first_name',
+          'u.last_name as author_last_name',
+        ])
+        .where('v.account_id', '=', accountId)
+        .where('v.bot_id', '=', botId)
+        // Preview versions (negative numbers, bot-preview.ts) are not part of the history.
+        .where('v.version', '>', 0)
+    );
   }
 }
 

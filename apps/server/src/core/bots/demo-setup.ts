@@ -6,6 +6,9 @@ import type { ServiceContext } from '../context.js';
 export interface DemoWorkspace {
   readonly channelId: number;
   readonly botIds: readonly number[];
+  /** The first demo bot's public keys: the widget demo page and the draft preview. */
+  readonly botKey: string;
+  readonly previewKey: string;
 }
 
 /**
@@ -31,6 +34,7 @@ export async function installDemo(
   });
   const bots = new BotsService(context);
   const botIds: number[] = [];
+  const keys: { botKey: string; previewKey: string }[] = [];
   for (const demo of demoBots()) {
     const bot = await bots.create(accountId, {
       title: demo.title,
@@ -39,6 +43,9 @@ export async function installDemo(
     });
     await bots.deploy(accountId, bot.id, demo.flow, adminUserId);
     botIds.push(bot.id);
+    keys.push({ botKey: bot.bot_key, previewKey: bot.preview_key });
   }
-  return { channelId: channel.id, botIds };
+  const [first] = keys;
+  if (first === undefined) throw new Error('no demo bots');
+  return { channelId: channel.id, botIds, ...first };
 }

@@ -111,6 +111,7 @@ export function messageSnapshot(
 ): MessageSnapshot {
   return {
     id: message.public_id,
+    seq: message.id,
     direction: message.direction,
     sender: { type: message.sender_type, userId: message.sender_user_id, email: senderEmail },
     content: content ?? messageContentSchema.parse(JSON.parse(message.content)),
@@ -118,6 +119,7 @@ export function messageSnapshot(
     status: message.status,
     statusHistory: z.array(statusChangeSchema).parse(JSON.parse(message.status_history)),
     failureReason: message.failure_reason,
+    providerMessageId: message.provider_message_id,
     createdAt: message.created_at,
   };
 }

@@ -98,6 +98,16 @@ export const errorCatalog = {
     status: 409,
     message: 'A saved reply with this short code already exists.',
   },
+  VISITOR_TOKEN_INVALID: {
+    status: 401,
+    message: 'The visitor token is invalid or belongs to another bot: open a new session.',
+  },
+  IDENTITY_NOT_VERIFIED: {
+    status: 403,
+    message: 'identity_hash does not match: identify the visitor from your server-side hash.',
+  },
+  MEDIA_NOT_FOUND: { status: 404, message: 'No such file.' },
+  MEDIA_TYPE_NOT_ALLOWED: { status: 415, message: 'This type of file is not accepted.' },
   BOT_NOT_FOUND: { status: 404, message: 'Bot not found.' },
   MAXIMUM_BOTS_LIMIT_REACHED: {
     status: 400,

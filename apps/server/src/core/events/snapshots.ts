@@ -45,6 +45,8 @@ export interface ConversationSnapshot {
 export interface MessageSnapshot {
   /** Public id. */
   readonly id: string;
+  /** Internal id: orders a conversation's messages (the widget's resume cursor). */
+  readonly seq: number;
   readonly direction: 'inbound' | 'outbound';
   readonly sender: {
     readonly type: 'contact' | 'bot' | 'user' | 'system';
@@ -56,6 +58,7 @@ export interface MessageSnapshot {
   readonly status: StatusChange['status'];
   readonly statusHistory: readonly StatusChange[];
   readonly failureReason: string | null;
+  readonly providerMessageId: string | null;
   readonly createdAt: number;
 }
 

@@ -180,6 +180,7 @@ export function conversationSnapshot(internalId: number): ConversationSnapshot {
 export function messageSnapshot(id: string, text: string): MessageSnapshot {
   return {
     id,
+    seq: 1,
     direction: 'inbound',
     sender: { type: 'contact', userId: null, email: null },
     content: { type: 'text', text },
@@ -187,6 +188,7 @@ export function messageSnapshot(id: string, text: string): MessageSnapshot {
     status: 'received',
     statusHistory: [{ status: 'received', at: Date.UTC(2026, 0, 4, 1, 14) }],
     failureReason: null,
+    providerMessageId: null,
     createdAt: Date.UTC(2026, 0, 4, 1, 14),
   };
 }

@@ -3,7 +3,7 @@ import { render } from '../template.js';
 import type { BlockDefinition, BlockResult, ExecContext, VariableUse } from '../types.js';
 import { field, incomingText, none, templateText, templateUse, variableField } from './common.js';
 import { askQuestion, invalid, maxRetriesField, retryPromptField, valid } from './interactive.js';
-import { parseIsoDate } from './validators.js';
+import { parseIsoDate } from '@parley/protocol/validators';
 import {
   clock,
   dayNumber,

@@ -11,7 +11,7 @@ import {
   valid,
   type Answer,
 } from './interactive.js';
-import { parseValue } from './validators.js';
+import { parseValue } from '@parley/protocol/validators';
 
 export const formFieldKinds = ['text', 'email', 'phone', 'number', 'date', 'select'] as const;
 

@@ -9,7 +9,7 @@ import {
   templateUse,
   variableField,
 } from './common.js';
-import { parseValue } from './validators.js';
+import { parseValue } from '@parley/protocol/validators';
 
 export const inputKinds = ['text', 'email', 'phone', 'number', 'url', 'regex'] as const;
 

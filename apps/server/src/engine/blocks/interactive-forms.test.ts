@@ -5,7 +5,7 @@ import type { FlowEvent } from '../types.js';
 import { validateFlow } from '../validate.js';
 import { accepts } from './collect-file.js';
 import { problemPath, runBlock, sent, sink, submit } from './interactive-testing.js';
-import { parseValue } from './validators.js';
+import { parseValue } from '@parley/protocol/validators';
 
 const after = { edges: ['n->ok', 'n:fallback->lost'], extra: [sink('ok'), sink('lost')] };
 

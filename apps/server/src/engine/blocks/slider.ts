@@ -3,7 +3,7 @@ import { render } from '../template.js';
 import type { BlockDefinition, BlockResult, ExecContext, VariableUse } from '../types.js';
 import { field, incomingText, none, templateText, templateUse, variableField } from './common.js';
 import { askQuestion, invalid, maxRetriesField, retryPromptField, valid } from './interactive.js';
-import { parseValue } from './validators.js';
+import { parseValue } from '@parley/protocol/validators';
 
 const bound = (label: string) => field(z.number(), { label, kind: 'number' });
 

@@ -5,6 +5,7 @@ import { bots } from './0003-bots.js';
 import { botSessions } from './0004-bot-sessions.js';
 import { botEditor } from './0005-bot-editor.js';
 import { channelInbox } from './0006-channel-inbox.js';
+import { media } from './0007-media.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   botSessions,
   botEditor,
   channelInbox,
+  media,
 ];
