@@ -136,13 +136,12 @@ export class WidgetService {
     if ((settings.identityVerification || input.user_id !== undefined) && !verified) {
       throw new DomainError('IDENTITY_NOT_VERIFIED');
     }
-    const visitor =
-      verified && subject !== undefined
-        ? {
-            channelId: scope.channel.id,
-            visitorId: verifiedVisitorId(input.user_id ?? `email:${subject.toLowerCase()}`),
-          }
-        : scope.visitor;
+    const visitor = verified
+      ? {
+          channelId: scope.channel.id,
+          visitorId: verifiedVisitorId(input.user_id ?? `email:${subject.toLowerCase()}`),
+        }
+      : scope.visitor;
     const next: VisitorScope = { ...scope, visitor };
     const fields = {
       name: input.name,

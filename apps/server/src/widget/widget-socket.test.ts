@@ -23,15 +23,21 @@ class VisitorSocket {
   readonly closed: Promise<number>;
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data: RawData) => {
-      this.frames.push(widgetServerFrameSchema.parse(JSON.parse(data.toString())));
+      this.frames.push(widgetServerFrameSchema.parse(JSON.parse(textOf(data))));
     });
-    this.closed = new Promise((resolve) => socket.on('close', (code: number) => resolve(code)));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code: number) => {
+        resolve(code);
+      }),
+    );
   }
   static async open(url: string): Promise<VisitorSocket> {
     const socket = new WebSocket(url.replace(/^http/, 'ws'));
     const client = new VisitorSocket(socket);
     await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
+      socket.once('open', () => {
+        resolve();
+      });
       socket.once('error', reject);
     });
     return client;
@@ -188,3 +194,9 @@ describe.each(STACKS.map((stack) => [stack.name, stack] as const))(
     });
   },
 );
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}

@@ -38,7 +38,7 @@ export async function freezePreview(
     .orderBy('version')
     .limit(1)
     .executeTakeFirst();
-  if (latest !== undefined && latest.flow === json) return latest;
+  if (latest?.flow === json) return latest;
   return unit.db
     .insertInto('flow_versions')
     .values({
