@@ -106,7 +106,7 @@ export class MediaStore {
 /** A file name safe to echo in a header and a page: no path, no control characters. */
 export function safeFilename(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  const cleaned = [...base]
+  const cleaned = Array.from(base)
     .filter((char) => char !== '"' && char.charCodeAt(0) > 0x1f && char.charCodeAt(0) !== 0x7f)
     .join('')
     .trim()
