@@ -6,8 +6,8 @@ import { demoBots, demoFilePath } from './demo.js';
 describe('demo bots', () => {
   const bots = demoBots();
 
-  it('ships the lead-capture bot, found beside the module', () => {
-    expect(bots.map((bot) => bot.name)).toEqual(['lead-capture']);
+  it('ships the lead-capture bot first, then the widget tour, found beside the module', () => {
+    expect(bots.map((bot) => bot.name)).toEqual(['lead-capture', 'widget-tour']);
     expect(demoFilePath('lead-capture.flow.json')).toMatch(/engine[\\/]demo[\\/]/);
   });
 

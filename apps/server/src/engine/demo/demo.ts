@@ -20,7 +20,10 @@ export interface DemoBot {
   scenarios: unknown;
 }
 
-const DEMOS = [{ name: 'lead-capture', title: 'Lead capture' }] as const;
+const DEMOS = [
+  { name: 'lead-capture', title: 'Lead capture' },
+  { name: 'widget-tour', title: 'Widget tour' },
+] as const;
 
 function locate(file: string): string {
   const beside = fileURLToPath(new URL(`./${file}`, import.meta.url));

@@ -26,7 +26,11 @@ describe.each(STACKS)('native bot editor on $name', (stack) => {
       'GET',
       '/bot-templates',
     );
-    expect(templates.map((template) => template.id)).toEqual(['empty', 'lead-capture']);
+    expect(templates.map((template) => template.id)).toEqual([
+      'empty',
+      'lead-capture',
+      'widget-tour',
+    ]);
 
     const leads = await f.createBot('Leads', { template_id: 'lead-capture', channels: ['web'] });
     expect(leads).toMatchObject({
