@@ -122,11 +122,11 @@ function describeDemo(demo: DemoWorkspace, publicUrl: string): string {
     '',
     `  and read its replies with GET ${publicUrl}/api/native/conversations/<conversation_id>/messages.`,
     '',
-    '  Or chat with it in the web widget, on a demo page with its embed tag:',
+    '  Or chat with the demo bots in the web widget, on demo pages with their embed tag:',
     '',
-    `    ${publicUrl}/demo?bot_key=${demo.botKey}`,
+    ...demo.bots.map((bot) => `    ${bot.title}: ${publicUrl}/demo?bot_key=${bot.botKey}`),
     '',
-    `  and try its draft (with the debugger panel) at ${publicUrl}/preview/${demo.previewKey}`,
+    `  and try a draft (with the debugger panel) at ${publicUrl}/preview/${demo.previewKey}`,
     '',
   ].join('\n');
 }

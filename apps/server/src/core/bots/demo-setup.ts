@@ -9,6 +9,8 @@ export interface DemoWorkspace {
   /** The first demo bot's public keys: the widget demo page and the draft preview. */
   readonly botKey: string;
   readonly previewKey: string;
+  /** Every demo bot's title and keys. */
+  readonly bots: readonly { title: string; botKey: string; previewKey: string }[];
 }
 
 /**
@@ -34,7 +36,7 @@ export async function installDemo(
   });
   const bots = new BotsService(context);
   const botIds: number[] = [];
-  const keys: { botKey: string; previewKey: string }[] = [];
+  const keys: { title: string; botKey: string; previewKey: string }[] = [];
   for (const demo of demoBots()) {
     const bot = await bots.create(accountId, {
       title: demo.title,
@@ -43,9 +45,15 @@ export async function installDemo(
     });
     await bots.deploy(accountId, bot.id, demo.flow, adminUserId);
     botIds.push(bot.id);
-    keys.push({ botKey: bot.bot_key, previewKey: bot.preview_key });
+    keys.push({ title: demo.title, botKey: bot.bot_key, previewKey: bot.preview_key });
   }
   const [first] = keys;
   if (first === undefined) throw new Error('no demo bots');
-  return { channelId: channel.id, botIds, ...first };
+  return {
+    channelId: channel.id,
+    botIds,
+    botKey: first.botKey,
+    previewKey: first.previewKey,
+    bots: keys,
+  };
 }

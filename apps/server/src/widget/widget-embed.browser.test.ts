@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshotPath } from '../testing/browser.js';
+import {
+  embedTag,
+  HOSTILE_CSS,
+  page,
+  visit,
+  widget,
+  widgetWorld,
+  type WidgetWorld,
+} from './widget-browser-fixture.js';
+
+describe('the widget embedded on a hostile page (Chromium)', () => {
+  let world: WidgetWorld;
+  beforeAll(async () => {
+    world = await widgetWorld(({ parley, leadKey }) => ({
+      '/hostile': page(
+        `<h1 id="own">Acme Inc.</h1><p id="para">Our own content, with our own (terrible) CSS.</p>
+         <div id="box">A host div</div>${embedTag(parley, leadKey)}`,
+        HOSTILE_CSS,
+      ),
+    }));
+  }, 60_000);
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('renders untouched by the page CSS, leaves the page untouched, and opens and closes', async () => {
+    const { context, page: on, errors } = await visit(world.browser, `${world.host}/hostile`);
+    const w = widget(on);
+    await w.launcher.waitFor();
+    // The page's own styles still apply to the page: the widget adds no global CSS.
+    expect(await on.locator('#para').evaluate((node) => getComputedStyle(node).fontSize)).toBe(
+      '40px',
+    );
+    expect(
+      await on.evaluate(
+        () => document.querySelectorAll('head style, head link[rel=stylesheet]').length,
+      ),
+    ).toBe(1);
+    // ...and none of it reaches inside the widget.
+    const box = await w.launcher.boundingBox();
+    expect(box).not.toBeNull();
+    expect(box?.width).toBeLessThan(100);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeGreaterThan(1_280 - 60);
+    await on.screenshot({ path: screenshotPath('widget-closed-desktop') });
+
+    await w.launcher.click();
+    await w.panel.waitFor();
+    await w.sees("First, what's your name?");
+    const inputStyle = await w.input.evaluate((node) => {
+      const style = getComputedStyle(node);
+      return {
+        fontSize: style.fontSize,
+        color: style.color,
+        width: node.getBoundingClientRect().width,
+      };
+    });
+    expect(inputStyle.fontSize).not.toBe('40px');
+    expect(inputStyle.color).not.toBe('rgb(255, 0, 0)');
+    expect(inputStyle.width).toBeGreaterThan(150);
+    await on.screenshot({ path: screenshotPath('widget-open-desktop') });
+
+    // Keyboard: Escape closes and gives focus back to the launcher.
+    await on.keyboard.press('Escape');
+    await w.panel.waitFor({ state: 'hidden' });
+    expect(
+      await w.launcher.evaluate(
+        (node) =>
+          node.getRootNode() instanceof ShadowRoot &&
+          (node.getRootNode() as ShadowRoot).activeElement === node,
+      ),
+    ).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a 360 px wide phone screen', async () => {
+    const { context, page: on } = await visit(world.browser, `${world.host}/hostile`, {
+      width: 360,
+      height: 740,
+    });
+    const w = widget(on);
+    await w.launcher.click();
+    await w.sees("First, what's your name?");
+    const panel = await w.panel.boundingBox();
+    expect(panel?.width).toBe(360);
+    expect(await on.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await on.screenshot({ path: screenshotPath('widget-open-360') });
+    await context.close();
+  });
+});
