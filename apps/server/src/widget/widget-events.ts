@@ -1,6 +1,7 @@
 import { deliveryStatus, messageContentSchema, senderType } from '@parley/protocol';
 import { z } from 'zod';
 import type { MessageSnapshot } from '../core/events/snapshots.js';
+import { displayName } from './widget-messages.js';
 
 /**
  * Reading message events off the bus for the widget hub. Events crossing processes are
@@ -25,6 +26,7 @@ const message = z.object({
     type: senderType,
     userId: z.number().nullable(),
     email: z.string().nullable(),
+    name: z.string().nullable().default(null),
   }),
   content: messageContentSchema,
   text: z.string(),
@@ -51,13 +53,8 @@ export function webMessageEvent(data: unknown): WidgetMessageEvent | undefined {
   if (!body.success) return undefined;
   const { conversation } = route.data;
   const sent = body.data.message;
-  const assignee = conversation.assignee.user;
   const agentName =
-    sent.sender.type !== 'user'
-      ? null
-      : assignee !== null && assignee.id === sent.sender.userId && assignee.name !== null
-        ? assignee.name
-        : (sent.sender.email?.split('@')[0] ?? null);
+    sent.sender.type === 'user' ? displayName(sent.sender.name, null, sent.sender.email) : null;
   return {
     channelId: conversation.channel.id,
     contactId: conversation.contact.id,

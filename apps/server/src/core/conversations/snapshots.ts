@@ -106,14 +106,19 @@ export async function conversationSnapshot(
 /** `content` when the caller holds the parsed content already (it skips re-validating it). */
 export function messageSnapshot(
   message: MessageRow,
-  senderEmail: string | null,
+  sender: { readonly email: string; readonly name: string | null } | null,
   content?: MessageContent,
 ): MessageSnapshot {
   return {
     id: message.public_id,
     seq: message.id,
     direction: message.direction,
-    sender: { type: message.sender_type, userId: message.sender_user_id, email: senderEmail },
+    sender: {
+      type: message.sender_type,
+      userId: message.sender_user_id,
+      email: sender?.email ?? null,
+      name: sender?.name ?? null,
+    },
     content: content ?? messageContentSchema.parse(JSON.parse(message.content)),
     text: message.text,
     status: message.status,

@@ -52,6 +52,8 @@ export interface MessageSnapshot {
     readonly type: 'contact' | 'bot' | 'user' | 'system';
     readonly userId: number | null;
     readonly email: string | null;
+    /** The agent's name (users' first and last name), when a user sent it. */
+    readonly name: string | null;
   };
   readonly content: MessageContent;
   readonly text: string;

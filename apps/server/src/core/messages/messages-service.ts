@@ -214,15 +214,27 @@ export class MessagesService {
         ? undefined
         : await unit.db
             .selectFrom('users')
-            .select('email')
+            .select(['email', 'first_name', 'last_name'])
             .where('account_id', '=', conversation.account_id)
             .where('id', '=', message.sender_user_id)
             .executeTakeFirst();
     await this.context.events.record(unit, conversation.account_id, conversation.id, type, {
       conversation: await conversationSnapshot(unit.db, conversation, known),
-      message: messageSnapshot(message, sender?.email ?? null, content),
+      message: messageSnapshot(
+        message,
+        sender === undefined
+          ? null
+          : { email: sender.email, name: personName(sender.first_name, sender.last_name) },
+        content,
+      ),
     });
   }
+}
+
+/** A user's name as people see it: first and last name, or null when neither is set. */
+function personName(first: string | null, last: string | null): string | null {
+  const name = [first, last].filter((part) => part !== null && part !== '').join(' ');
+  return name === '' ? null : name;
 }
 
 function parseHistory(json: string): StatusChange[] {

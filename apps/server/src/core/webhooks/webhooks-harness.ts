@@ -182,7 +182,7 @@ export function messageSnapshot(id: string, text: string): MessageSnapshot {
     id,
     seq: 1,
     direction: 'inbound',
-    sender: { type: 'contact', userId: null, email: null },
+    sender: { type: 'contact', userId: null, email: null, name: null },
     content: { type: 'text', text },
     text,
     status: 'received',
