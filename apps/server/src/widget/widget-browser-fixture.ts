@@ -39,7 +39,12 @@ export function page(body: string, css = ''): string {
  * advance, so media URLs point at it), a host site on another origin, and Chromium.
  */
 export async function widgetWorld(
-  pages: (world: { parley: string; tourKey: string; leadKey: string }) => Record<string, string>,
+  pages: (world: {
+    parley: string;
+    tourKey: string;
+    leadKey: string;
+    t: TestApp;
+  }) => Record<string, string> | Promise<Record<string, string>>,
 ): Promise<WidgetWorld> {
   const port = await freePort();
   const parley = `http://127.0.0.1:${String(port)}`;
@@ -52,7 +57,9 @@ export async function widgetWorld(
   );
   const tour = demo.bots.find((bot) => bot.title === 'Widget tour');
   if (tour === undefined) throw new Error('the widget tour demo bot is missing');
-  const site = await hostSite(pages({ parley, tourKey: tour.botKey, leadKey: demo.botKey }));
+  const site = await hostSite(
+    await pages({ parley, tourKey: tour.botKey, leadKey: demo.botKey, t }),
+  );
   const browser = await launchChromium();
   return {
     t,

@@ -63,24 +63,33 @@ export class WidgetService {
     const contact = await this.#ensureContact(scope, {});
     const latest = await this.#latest(scope, contact);
     if (latest !== undefined && latest.status !== 'closed') return this.#view(scope, latest, 0);
+    return this.#begin(scope, false);
+  }
+
+  /** Closes the current conversation and starts the bot in a new one (preview's restart). */
+  async restart(scope: VisitorScope): Promise<WidgetSession> {
+    const contact = await this.#ensureContact(scope, {});
+    const latest = await this.#latest(scope, contact);
+    if (latest !== undefined && latest.status !== 'closed') {
+      await this.services.conversations.close(scope.accountId, latest.public_id, 'visitor');
+    }
+    return {
+      visitor_token: this.tokens.issue(scope.visitor),
+      ...(await this.#begin(scope, true)),
+      contact: contactView(contact),
+    };
+  }
+
+  async #begin(scope: VisitorScope, startNew: boolean): Promise<Conversation> {
     const result = await this.services.conversations.receive(scope.accountId, {
       channel: scope.channel,
       contact: { externalId: scope.visitor.visitorId },
       content: START_CONTENT,
       providerMessageId: null,
+      startNew,
     });
     if (result.outcome === 'blocked') throw new DomainError('CONTACT_IS_BLOCKED');
     return this.#view(scope, result.conversation, 0);
-  }
-
-  /** Closes the current conversation and starts the bot afresh (the preview's restart). */
-  async restart(scope: VisitorScope): Promise<Conversation> {
-    const contact = await this.contactOf(scope);
-    const latest = contact === undefined ? undefined : await this.#latest(scope, contact);
-    if (latest !== undefined && latest.status !== 'closed') {
-      await this.services.conversations.close(scope.accountId, latest.public_id, 'visitor');
-    }
-    return this.start(scope);
   }
 
   /** The visitor's message; a retry with the same client id returns the stored one. */

@@ -41,6 +41,8 @@ export interface InboundDelivery {
   readonly contact: ContactHint;
   readonly content: MessageContent;
   readonly providerMessageId: string | null;
+  /** After a closed conversation, start a new one even when the account reopens (restart). */
+  readonly startNew?: boolean;
 }
 
 export type InboundResult =
@@ -174,9 +176,10 @@ export class ConversationsService {
       );
       if (conversation?.status === 'closed') {
         const { reopenOnInbound } = await readAccountSettings(unit.db, accountId);
-        conversation = reopenOnInbound
-          ? await this.#setStatus(unit, conversation, 'open', null)
-          : undefined;
+        conversation =
+          reopenOnInbound && delivery.startNew !== true
+            ? await this.#setStatus(unit, conversation, 'open', null)
+            : undefined;
       }
       conversation ??= await this.#open(unit, delivery.channel, contact, created, now, null);
       const { message, duplicate } = await this.messages.addInbound(

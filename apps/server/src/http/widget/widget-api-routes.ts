@@ -94,8 +94,8 @@ export function registerWidgetApiRoutes(
     config,
     schema: {
       tags: TAGS,
-      summary: 'Close the current conversation and start the bot again',
-      response: { 200: conversationView, ...errorResponses },
+      summary: 'Close the current conversation and start the bot in a new one',
+      response: { 200: widgetSessionSchema, ...errorResponses },
     },
     handler: async (request) => widget.restart(await scopeOf(visitorTokenOf(request))),
   });
