@@ -178,6 +178,55 @@ describe.each(DIALECTS)('widget visitor API on %s', (dialect) => {
     expect(resumed.conversation_id).toBe(started.conversation_id);
   });
 
+  it("validates and stores a web channel's appearance, which the widget config then carries", async () => {
+    const { botKey } = await webBot(t, greeter('Hi'));
+    await open(botKey);
+    const channel = await t.runtime.database.db
+      .selectFrom('channels')
+      .select('id')
+      .where('external_id', '=', botKey)
+      .executeTakeFirstOrThrow();
+    const put = (body: unknown) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/native/channels/${String(channel.id)}/widget`,
+        headers: {
+          authorization: `Bearer ${t.first.accountToken}`,
+          'content-type': 'application/json',
+        },
+        payload: JSON.stringify(body),
+      });
+    const bad = await put({ appearance: { primaryColor: 'red' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({
+      error: { code: 'BAD_REQUEST', issues: [{ path: ['appearance', 'primaryColor'] }] },
+    });
+    const noSecret = await put({ identity_verification: true });
+    expect(noSecret.statusCode).toBe(400);
+    const saved = await put({
+      appearance: { primaryColor: '#16a34a', title: 'Acme help', position: 'left' },
+      identity_verification: true,
+      identity_secret: 'a-secret-of-sixteen+',
+    });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({
+      appearance: {
+        primaryColor: '#16a34a',
+        title: 'Acme help',
+        position: 'left',
+        imageMaxWidth: 240,
+      },
+      identity_verification: true,
+      identity_secret_set: true,
+    });
+    expect(saved.body).not.toContain('a-secret-of-sixteen+');
+    const config = await call('GET', `/widget/api/config?bot_key=${botKey}`);
+    expect(config.json()).toMatchObject({
+      appearance: { primaryColor: '#16a34a', title: 'Acme help', position: 'left' },
+      identityVerification: true,
+    });
+  });
+
   it('stores an uploaded picture and serves it safely; refuses HTML', async () => {
     const { botKey } = await webBot(t, greeter('Hi'));
     const visitor = await open(botKey);

@@ -13,7 +13,8 @@ import {
 describe('the widget embedded on a hostile page (Chromium)', () => {
   let world: WidgetWorld;
   beforeAll(async () => {
-    world = await widgetWorld(({ parley, leadKey }) => ({
+    world = await widgetWorld(({ parley, leadKey, tourKey }) => ({
+      '/styled': page(`<h1>Styled</h1>${embedTag(parley, tourKey)}`),
       '/hostile': page(
         `<h1 id="own">Acme Inc.</h1><p id="para">Our own content, with our own (terrible) CSS.</p>
          <div id="box">A host div</div>${embedTag(parley, leadKey)}`,
@@ -91,6 +92,49 @@ describe('the widget embedded on a hostile page (Chromium)', () => {
     expect(panel?.width).toBe(360);
     expect(await on.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await on.screenshot({ path: screenshotPath('widget-open-360') });
+    await context.close();
+  });
+
+  it("shows the channel's appearance (colours, position, title, pop-up) and previews changes live", async () => {
+    // The channel of a bot's widget exists from its first visit; then its owner styles it.
+    await visit(world.browser, `${world.host}/styled`).then(({ context }) => context.close());
+    const channel = await world.t.runtime.database.db
+      .selectFrom('channels')
+      .select('id')
+      .where('external_id', '=', world.tourKey)
+      .executeTakeFirstOrThrow();
+    const saved = await world.t.app.inject({
+      method: 'PUT',
+      url: `/api/native/channels/${String(channel.id)}/widget`,
+      headers: {
+        authorization: `Bearer ${world.t.first.accountToken}`,
+        'content-type': 'application/json',
+      },
+      payload: JSON.stringify({
+        appearance: {
+          title: 'Acme help',
+          primaryColor: '#16a34a',
+          position: 'left',
+          popups: [{ text: 'Questions about pricing?', delaySeconds: 0 }],
+        },
+      }),
+    });
+    expect(saved.statusCode).toBe(200);
+
+    const { context, page: on } = await visit(world.browser, `${world.host}/styled`);
+    const w = widget(on);
+    await w.root.getByText('Questions about pricing?').waitFor();
+    const background = () =>
+      w.launcher.evaluate(
+        (node) => node.ownerDocument.defaultView?.getComputedStyle(node).backgroundColor,
+      );
+    expect(await background()).toBe('rgb(22, 163, 74)');
+    expect((await w.launcher.boundingBox())?.x).toBeLessThan(100);
+    await on.screenshot({ path: screenshotPath('widget-popup-left') });
+    await w.launcher.click();
+    await w.panel.getByText('Acme help').waitFor();
+    await on.evaluate("window.Parley.setAppearance({ primaryColor: '#dc2626' })");
+    await expect.poll(background).toBe('rgb(220, 38, 38)');
     await context.close();
   });
 });

@@ -70,9 +70,6 @@ export function MessageView(props: MessageViewProps) {
     <div class={`p-msg ${side}`} data-type={message.content.type} data-message-id={message.id}>
       {agent === null || side !== 'p-bot' ? null : <div class="p-name">{agent}</div>}
       <Content {...props} />
-      {message.status === 'failed' && side === 'p-visitor' ? (
-        <div class="p-failed">Not delivered</div>
-      ) : null}
     </div>
   );
 }

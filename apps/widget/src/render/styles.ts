@@ -8,7 +8,7 @@ export const renderStyles = `
 .p-visitor{align-items:flex-end}
 .p-sys{align-items:center}
 .p-name{font-size:12px;color:#6b7280;margin:0 4px -2px}
-.p-failed{font-size:12px;color:#b91c1c}
+
 .p-bubble{max-width:85%;padding:8px 12px;border-radius:16px 16px 16px 4px;background:#f1f3f5;color:#1f2328;overflow-wrap:anywhere;white-space:pre-wrap}
 .p-visitor .p-bubble{background:var(--parley-primary);color:var(--parley-on-primary);border-radius:16px 16px 4px 16px}
 .p-bubble a{color:inherit;text-decoration:underline}

@@ -127,6 +127,11 @@ export class Feed {
   /** The visitor sent something: expect an answer (the dots) and stop "typing". */
   visitorSent(): void {
     this.typingSignal.stop();
+    // The dots promise a bot's quick answer; a person (an agent) answers when they answer.
+    const others = this.widget.state.messages.filter(
+      (message) => message.sender.type !== 'contact',
+    );
+    if (others[others.length - 1]?.sender.type === 'user') return;
     this.awaitingReply = true;
     clearTimeout(this.awaitTimer);
     this.awaitTimer = setTimeout(() => {

@@ -9,6 +9,7 @@ import { registerBotSessionRoutes } from './bot-session-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import { registerChannelRegisterRoutes } from './channel-register-routes.js';
 import { registerChannelSetupRoutes } from './channel-setup-routes.js';
+import { registerWidgetSettingsRoutes } from './widget-settings-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
 import { registerNativeWebhookRoutes } from './webhook-routes.js';
@@ -29,6 +30,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerChannelRoutes(app, runtime);
   registerChannelSetupRoutes(app, runtime);
   registerChannelRegisterRoutes(app, runtime);
+  registerWidgetSettingsRoutes(app, runtime);
   registerTemplateRoutes(app, runtime);
   registerContactRoutes(app, runtime);
   registerSlaRoutes(app, runtime);
