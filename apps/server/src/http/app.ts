@@ -22,6 +22,7 @@ import { registerRealtime } from '../realtime/realtime-plugin.js';
 import { registerApiChannelWebhooks } from './webhooks/api-channel-routes.js';
 import { registerChannelWebhooks } from './webhooks/channel-webhook-routes.js';
 import { registerWidget } from './widget/index.js';
+import { registerWebsockets } from './websockets.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -66,7 +67,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
     // The widget's visitor API is called from whatever site embeds it, with a bearer
     // visitor token and no cookies: any origin. The rest follows PARLEY_CORS_ORIGINS.
     delegator: (request, callback) => {
-      const widget = request.url?.startsWith('/widget/') === true;
+      const widget = request.url.startsWith('/widget/');
       callback(null, {
         origin: widget ? true : apiOrigins,
         credentials: !widget && config.corsOrigins !== '*',
@@ -104,9 +105,10 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   registerSchemaRoutes(app);
   await app.register((scope) => registerNativeRoutes(scope, runtime), { prefix: '/api/native' });
   await app.register((scope) => registerWotnotRoutes(scope, runtime));
-  await registerRealtime(app, runtime);
+  const shutdowns = await registerWebsockets(app);
+  registerRealtime(app, runtime, shutdowns);
   registerApiChannelWebhooks(app, runtime);
   await registerChannelWebhooks(app, runtime);
-  await registerWidget(app, runtime);
+  await registerWidget(app, runtime, shutdowns);
   return app;
 }

@@ -1,27 +1,25 @@
-import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { RawData } from 'ws';
 import type { Principal } from '../core/auth/principal.js';
 import { PUBLIC } from '../http/route-config.js';
+import type { SocketShutdowns } from '../http/websockets.js';
 import type { Runtime, Services } from '../runtime.js';
 import { SqlEventLog, teamsOfUsers } from './event-log.js';
 import { DEFAULT_REALTIME_OPTIONS, RealtimeHub, type RealtimeOptions } from './hub.js';
 import { CLOSE_CODES, connectQuerySchema } from './protocol.js';
 
-/** Client messages are a few hundred bytes; anything much larger is not a client of ours. */
-const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
-
 /**
  * Serves the agent realtime endpoint, `GET /api/native/realtime` (WebSocket), on the app
- * (call before `ready()`). The route is declared public because browsers cannot send an
+ * (call before `ready()`, after registerWebsockets). The route is declared public because browsers cannot send an
  * Authorization header on a WebSocket: the socket authenticates itself, by `?token=` or by
  * its first message. Returns the hub (tests look at it; the app owns its lifecycle).
  */
-export async function registerRealtime(
+export function registerRealtime(
   app: FastifyInstance,
   runtime: Runtime,
+  shutdowns: SocketShutdowns,
   options: Partial<RealtimeOptions> = {},
-): Promise<RealtimeHub> {
+): RealtimeHub {
   const { database, services, bus, logger } = runtime;
   const hub = new RealtimeHub(
     {
@@ -34,45 +32,33 @@ export async function registerRealtime(
     { ...DEFAULT_REALTIME_OPTIONS, ...options },
   );
 
-  // Its own encapsulated scope: the plugin's request hooks apply to this route only.
-  await app.register(
-    async (scope) => {
-      await scope.register(fastifyWebsocket, {
-        options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES },
-        // Replaces the plugin's default (a bare close()): 1001 tells clients to reconnect
-        // elsewhere, and sockets that do not answer are cut, so `app.close()` cannot hang.
-        preClose: async () => {
-          await hub.shutdown();
-          scope.websocketServer.close();
-        },
-      });
-      scope.get(
-        '/realtime',
-        {
-          websocket: true,
-          config: { auth: PUBLIC },
-          schema: { hide: true },
-          // The URL may carry a credential: it must not reach the request log.
-          logSerializers: { req: redactedRequest },
-        },
-        (socket, request) => {
-          const connection = hub.attach(socket);
-          socket.on('message', (data: RawData, isBinary: boolean) => {
-            connection.receive(isBinary ? '' : textOf(data));
-          });
-          socket.on('pong', () => {
-            connection.pong();
-          });
-          socket.on('close', () => {
-            connection.onClosed();
-          });
-          const query = connectQuerySchema.safeParse(request.query);
-          if (query.success) connection.open(query.data);
-          else void connection.close(CLOSE_CODES.badRequest, 'invalid token or since');
-        },
-      );
+  // Replaces the plugin's default (a bare close()): 1001 tells clients to reconnect
+  // elsewhere, and sockets that do not answer are cut, so `app.close()` cannot hang.
+  shutdowns.add(() => hub.shutdown());
+  app.get(
+    '/api/native/realtime',
+    {
+      websocket: true,
+      config: { auth: PUBLIC },
+      schema: { hide: true },
+      // The URL may carry a credential: it must not reach the request log.
+      logSerializers: { req: redactedRequest },
     },
-    { prefix: '/api/native' },
+    (socket, request) => {
+      const connection = hub.attach(socket);
+      socket.on('message', (data: RawData, isBinary: boolean) => {
+        connection.receive(isBinary ? '' : textOf(data));
+      });
+      socket.on('pong', () => {
+        connection.pong();
+      });
+      socket.on('close', () => {
+        connection.onClosed();
+      });
+      const query = connectQuerySchema.safeParse(request.query);
+      if (query.success) connection.open(query.data);
+      else void connection.close(CLOSE_CODES.badRequest, 'invalid token or since');
+    },
   );
   hub.start();
   app.addHook('onClose', (_instance, done) => {

@@ -61,7 +61,7 @@ describe('the widget JS API, preview page and long-polling (Chromium)', () => {
         '/polling': page(
           `<script src="${parley}/widget.js" data-bot-key="${otherKey}" data-transport="polling" async></script>`,
         ),
-        '/live': page(`${embedTag(parley, preview.botKey)}`),
+        '/live': page(embedTag(parley, preview.botKey)),
       };
     });
   }, 60_000);

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { installDemo } from '../core/bots/demo-setup.js';
 import { freePort, hostSite, launchChromium } from '../testing/browser.js';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
@@ -110,4 +110,31 @@ export function widget(on: Page) {
       await root.getByTestId('log').getByText(text, { exact: false }).first().waitFor({ timeout });
     },
   };
+}
+
+/**
+ * What the page-side helpers below use of a DOM node. This project is typed for Node (no DOM
+ * library), so the browser-side callbacks declare the little they touch themselves.
+ */
+interface PageNode {
+  readonly ownerDocument: {
+    readonly defaultView: {
+      getComputedStyle(node: PageNode): { getPropertyValue(name: string): string };
+    } | null;
+  };
+  getRootNode(): { readonly activeElement?: unknown };
+}
+
+/** A computed style property of an element, read in the browser. */
+export async function styleOf(element: Locator, property: string): Promise<string> {
+  return element.evaluate(
+    (node: PageNode, name: string) =>
+      node.ownerDocument.defaultView?.getComputedStyle(node).getPropertyValue(name) ?? '',
+    property,
+  );
+}
+
+/** Whether the element has the focus within its (shadow) root. */
+export async function hasFocus(element: Locator): Promise<boolean> {
+  return element.evaluate((node: PageNode) => node.getRootNode().activeElement === node);
 }

@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshotPath } from '../testing/browser.js';
 import {
   embedTag,
+  hasFocus,
   HOSTILE_CSS,
   page,
+  styleOf,
   visit,
   widget,
   widgetWorld,
@@ -31,15 +33,7 @@ describe('the widget embedded on a hostile page (Chromium)', () => {
     const w = widget(on);
     await w.launcher.waitFor();
     // The page's own styles still apply to the page: the widget adds no global CSS.
-    expect(
-      await on
-        .locator('#para')
-        .evaluate(
-          (node) =>
-            (node.ownerDocument.defaultView?.getComputedStyle(node) ?? { fontSize: '', color: '' })
-              .fontSize,
-        ),
-    ).toBe('40px');
+    expect(await styleOf(on.locator('#para'), 'font-size')).toBe('40px');
     expect(await on.locator('head style, head link[rel=stylesheet]').count()).toBe(1);
     // ...and none of it reaches inside the widget.
     const box = await w.launcher.boundingBox();
@@ -51,31 +45,15 @@ describe('the widget embedded on a hostile page (Chromium)', () => {
     await w.launcher.click();
     await w.panel.waitFor();
     await w.sees("First, what's your name?");
-    const inputStyle = await w.input.evaluate((node) => {
-      const style = node.ownerDocument.defaultView?.getComputedStyle(node) ?? {
-        fontSize: '',
-        color: '',
-      };
-      return {
-        fontSize: style.fontSize,
-        color: style.color,
-        width: node.getBoundingClientRect().width,
-      };
-    });
-    expect(inputStyle.fontSize).not.toBe('40px');
-    expect(inputStyle.color).not.toBe('rgb(255, 0, 0)');
-    expect(inputStyle.width).toBeGreaterThan(150);
+    expect(await styleOf(w.input, 'font-size')).not.toBe('40px');
+    expect(await styleOf(w.input, 'color')).not.toBe('rgb(255, 0, 0)');
+    expect((await w.input.boundingBox())?.width).toBeGreaterThan(150);
     await on.screenshot({ path: screenshotPath('widget-open-desktop') });
 
     // Keyboard: Escape closes and gives focus back to the launcher.
     await on.keyboard.press('Escape');
     await w.panel.waitFor({ state: 'hidden' });
-    expect(
-      await w.launcher.evaluate((node) => {
-        const root = node.getRootNode();
-        return 'activeElement' in root && root.activeElement === node;
-      }),
-    ).toBe(true);
+    expect(await hasFocus(w.launcher)).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -124,10 +102,7 @@ describe('the widget embedded on a hostile page (Chromium)', () => {
     const { context, page: on } = await visit(world.browser, `${world.host}/styled`);
     const w = widget(on);
     await w.root.getByText('Questions about pricing?').waitFor();
-    const background = () =>
-      w.launcher.evaluate(
-        (node) => node.ownerDocument.defaultView?.getComputedStyle(node).backgroundColor,
-      );
+    const background = () => styleOf(w.launcher, 'background-color');
     expect(await background()).toBe('rgb(22, 163, 74)');
     expect((await w.launcher.boundingBox())?.x).toBeLessThan(100);
     await on.screenshot({ path: screenshotPath('widget-popup-left') });

@@ -37,6 +37,9 @@ const message = z.object({
   createdAt: z.number(),
 });
 
+/** Built once: zod compiles a schema on first use, and this runs for every message event. */
+const withMessage = z.object({ message });
+
 export interface WidgetMessageEvent {
   readonly channelId: number;
   readonly contactId: number;
@@ -49,7 +52,7 @@ export interface WidgetMessageEvent {
 export function webMessageEvent(data: unknown): WidgetMessageEvent | undefined {
   const route = routing.safeParse(data);
   if (!route.success || route.data.conversation.channel.provider !== 'web') return undefined;
-  const body = z.object({ message }).safeParse(data);
+  const body = withMessage.safeParse(data);
   if (!body.success) return undefined;
   const { conversation } = route.data;
   const sent = body.data.message;

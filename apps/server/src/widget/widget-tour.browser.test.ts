@@ -76,9 +76,11 @@ describe('the widget tour demo bot in Chromium', () => {
     await on.reload();
     await w.launcher.click().catch(() => undefined);
     await w.sees('Which day would suit you for a demo call?');
-    const ids = await log
-      .locator('[data-message-id]')
-      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-message-id')));
+    const ids = await Promise.all(
+      (await log.locator('[data-message-id]').all()).map((node) =>
+        node.getAttribute('data-message-id'),
+      ),
+    );
     expect(ids.length).toBe(before);
     expect(new Set(ids).size).toBe(ids.length);
 

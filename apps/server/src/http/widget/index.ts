@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { MediaStore } from '../../core/media/media-store.js';
 import type { Runtime } from '../../runtime.js';
+import type { SocketShutdowns } from '../websockets.js';
 import { VisitorTokens } from '../../widget/visitor-token.js';
 import { WidgetHub } from '../../widget/widget-hub.js';
 import { WidgetService } from '../../widget/widget-service.js';
@@ -18,7 +19,11 @@ import { registerWidgetUploads } from './widget-upload-routes.js';
  * the visitor socket, uploads and the media they become. Returns the hub (bench and tests
  * read its visitor count).
  */
-export async function registerWidget(app: FastifyInstance, runtime: Runtime): Promise<WidgetHub> {
+export async function registerWidget(
+  app: FastifyInstance,
+  runtime: Runtime,
+  shutdowns: SocketShutdowns,
+): Promise<WidgetHub> {
   const { context, services, bus } = runtime;
   // Visitor tokens get a key of their own, derived from the master secret's session key.
   const tokens = new VisitorTokens(
@@ -38,6 +43,6 @@ export async function registerWidget(app: FastifyInstance, runtime: Runtime): Pr
   registerPreviewDebugRoute(app, widget);
   registerMediaRoutes(app, media);
   await registerWidgetUploads(app, widget, media);
-  await registerWidgetSocket(app, widget, hub, bus);
+  registerWidgetSocket(app, widget, hub, bus, shutdowns);
   return hub;
 }
