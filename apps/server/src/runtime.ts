@@ -31,7 +31,11 @@ import { BotChatSender } from './core/bots/bot-chat-sender.js';
 import { WebSender } from './widget/web-sender.js';
 import { agentJoinedListener } from './widget/agent-joined.js';
 import { BotHandback } from './core/bots/bot-handback.js';
-import { BotCalls, noAiAnswerer, type AiAnswerer } from './core/bots/bot-calls.js';
+import { BotCalls, type AiAnswerer } from './core/bots/bot-calls.js';
+import { StudioAnswerer } from './ai/answer/studio-answerer.js';
+import { OpenAiClient } from './ai/llm/openai-client.js';
+import { crawlJob, type CrawlDependencies } from './ai/training/crawl-job.js';
+import { trainJob } from './ai/training/train-job.js';
 import { botCallJob, botTimerJob } from './core/bots/bot-jobs.js';
 import { BotRunner, type BotRunnerOptions } from './core/bots/bot-runner.js';
 import { sandboxCodeRunner } from './core/bots/code-runner.js';
@@ -102,8 +106,10 @@ export interface RuntimeOptions {
   readonly migrate?: boolean;
   /** Bot session settings (tests shorten the session expiry). */
   readonly bots?: BotRunnerOptions;
-  /** Answers the flows' AI blocks; without one they take their "no answer" edge. */
+  /** Answers the flows' AI blocks (default: the AI studio over the account's knowledge bases). */
   readonly ai?: AiAnswerer;
+  /** Knowledge base training limits (tests shorten crawl timeouts and politeness). */
+  readonly knowledge?: Pick<CrawlDependencies, 'crawl' | 'budgetMs'>;
   /** Webhook retry timing (tests shorten the 24 h horizon to seconds). */
   readonly webhookDelivery?: Omit<WebhookDeliveryOptions, 'http'>;
   /**
@@ -195,12 +201,17 @@ export async function createRuntime(
   context.events.onCommitting(botRunner.onEvent);
   const botHandback = new BotHandback(context, botRunner);
   context.events.onCommitting(botHandback.onEvent);
+  // The AI studio: an OpenAI-compatible provider when configured, else extractive answers.
+  const aiClient = config.ai === undefined ? undefined : new OpenAiClient(http, config.ai);
+  const embedder = aiClient?.embedder();
+  queue.register(trainJob(context, { http, embedder, ...options.knowledge }));
+  queue.register(crawlJob(context, { http, embedder, ...options.knowledge }));
   const botCalls = new BotCalls({
     http,
     smtp: config.smtp,
     publicUrl: config.publicUrl,
     runCode: sandboxCodeRunner(guardedSandboxFetch(http)),
-    ai: options.ai ?? noAiAnswerer,
+    ai: options.ai ?? new StudioAnswerer(context, { client: aiClient, embedder }),
     conversations,
   });
   queue.register(botTimerJob(context, botRunner));

@@ -70,6 +70,12 @@ const environmentSchema = z.object({
   PARLEY_BOOTSTRAP_TOKEN: z.string().min(20).optional(),
   PARLEY_BOOTSTRAP_ACCOUNT_NAME: z.string().min(1).default('My Company'),
   SMTP_URL: optionalUrl(['smtp://', 'smtps://']),
+  // An OpenAI-compatible API (OpenAI, Ollama, vLLM, LM Studio): chat for AI answers,
+  // embeddings for hybrid retrieval. Without PARLEY_AI_BASE_URL answers are extractive.
+  PARLEY_AI_BASE_URL: optionalUrl(['http://', 'https://']),
+  PARLEY_AI_API_KEY: z.string().optional(),
+  PARLEY_AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  PARLEY_AI_EMBEDDINGS_MODEL: z.string().optional(),
   SMTP_FROM: z.string().default('Parley <no-reply@parley.local>'),
 });
 
@@ -103,6 +109,16 @@ export interface Config {
     readonly accountName: string;
   };
   readonly smtp: { readonly url: string | undefined; readonly from: string };
+  /** The OpenAI-compatible AI provider; undefined: extractive answers, lexical retrieval. */
+  readonly ai:
+    | {
+        readonly baseUrl: string;
+        readonly apiKey: string | undefined;
+        readonly model: string;
+        /** Set: chunks get embeddings and retrieval is hybrid. */
+        readonly embeddingsModel: string | undefined;
+      }
+    | undefined;
   /** A bot session idle for longer starts over on the next message. */
   readonly botSessionExpiryMs: number;
   /** Provider API base URLs, without a trailing slash. */
@@ -170,6 +186,15 @@ export function loadConfig(env: Environment): Config {
       accountName: e.PARLEY_BOOTSTRAP_ACCOUNT_NAME,
     },
     smtp: { url: e.SMTP_URL, from: e.SMTP_FROM },
+    ai:
+      e.PARLEY_AI_BASE_URL === undefined
+        ? undefined
+        : {
+            baseUrl: e.PARLEY_AI_BASE_URL.replace(/\/+$/, ''),
+            apiKey: e.PARLEY_AI_API_KEY,
+            model: e.PARLEY_AI_MODEL,
+            embeddingsModel: e.PARLEY_AI_EMBEDDINGS_MODEL,
+          },
   };
 }
 

@@ -6,9 +6,14 @@ import { GuardedFetchError, GuardedHttpClient, isForbiddenAddress } from './guar
 let server: http.Server;
 let base: string;
 let port: number;
+/** Path and query of every request the server received, in order. */
+const received: string[] = [];
+/** Resolves when the server sees the /silent request's connection close. */
+let silentClosed: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
   server = http.createServer((request, response) => {
+    received.push(request.url ?? '/');
     const url = new URL(request.url ?? '/', 'http://x');
     const to = url.searchParams.get('to');
     if (url.pathname === '/redirect' && to !== null) {
@@ -18,7 +23,10 @@ beforeAll(async () => {
       response.writeHead(302, { location: '/loop' });
       response.end();
     } else if (url.pathname === '/silent') {
-      // Never answers: the client's deadline must end it.
+      // Never answers: the client's deadline (or its signal) must end it.
+      silentClosed = new Promise((resolve) => {
+        response.on('close', resolve);
+      });
     } else if (url.pathname === '/huge') {
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
       response.end(Buffer.alloc(2 * 1024 * 1024, 97));
@@ -157,6 +165,59 @@ describe('guarded HTTP client', () => {
     const error = await refusal(open.fetch(`${base}/silent`, { timeoutMs: 200 }));
     expect(error.code).toBe('TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('returns a redirect as it is when asked not to follow it, requesting nothing more', async () => {
+    const to = `http://localhost:${port}/elsewhere`;
+    const start = received.length;
+    const moved = await open.fetch(`${base}/redirect?status=301&to=${encodeURIComponent(to)}`, {
+      followRedirects: false,
+    });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe(to);
+    expect(moved.url).toBe(`${base}/redirect?status=301&to=${encodeURIComponent(to)}`);
+    expect(moved.body.length).toBe(0);
+    const looped = await open.fetch(`${base}/loop`, { followRedirects: false });
+    expect([looped.status, looped.headers.location]).toEqual([302, '/loop']);
+    expect(received.slice(start)).toEqual([
+      `/redirect?status=301&to=${encodeURIComponent(to)}`,
+      '/loop',
+    ]);
+    // The requested URL is checked as always; where it points is the caller's to judge.
+    const refused = await refusal(
+      guarded.fetch(`${base}/redirect?to=%2Fecho`, { followRedirects: false }),
+    );
+    expect(refused.code).toBe('FORBIDDEN_ADDRESS');
+    const listed = new GuardedHttpClient({ allowedAddresses: ['127.0.0.1'] });
+    const metadata = 'http://169.254.169.254/latest/meta-data';
+    const unfollowed = await listed.fetch(`${base}/redirect?to=${encodeURIComponent(metadata)}`, {
+      followRedirects: false,
+    });
+    expect([unfollowed.status, unfollowed.headers.location]).toEqual([302, metadata]);
+    expect((await refusal(listed.fetch(metadata, { followRedirects: false }))).code).toBe(
+      'FORBIDDEN_ADDRESS',
+    );
+  });
+
+  it('cancels a request when its signal aborts, and sends none once aborted', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => {
+      controller.abort();
+    }, 100);
+    const error = await refusal(
+      open.fetch(`${base}/silent`, { signal: controller.signal, timeoutMs: 5_000 }),
+    );
+    expect(error.code).toBe('ABORTED');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await silentClosed; // the connection was closed, not left to the deadline
+    const start = received.length;
+    const before = await refusal(open.fetch(`${base}/echo`, { signal: AbortSignal.abort() }));
+    expect(before.code).toBe('ABORTED');
+    expect(received.slice(start)).toEqual([]);
+    // A signal that never fires changes nothing.
+    const calm = await open.fetch(`${base}/echo`, { signal: new AbortController().signal });
+    expect(calm.status).toBe(200);
   });
 
   it('reads the body up to the cap and cuts it off there', async () => {

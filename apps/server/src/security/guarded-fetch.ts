@@ -9,7 +9,9 @@ import net, { type LookupFunction } from 'node:net';
  * machine's own network (SSRF, DESIGN.md §8). Every hop resolves the host, refuses
  * loopback/private/link-local/ULA/multicast/unspecified addresses, and connects to exactly
  * the addresses it checked (a pinned `lookup`: no second DNS answer can rebind the
- * connection to 127.0.0.1). Redirects are followed by hand so each hop is checked again.
+ * connection to 127.0.0.1). Redirects are followed by hand so each hop is checked again;
+ * a caller with rules of its own for where a redirect may lead (the crawler) can have the
+ * 3xx answer back instead and decide before the next hop is requested.
  * Built on node:http because undici is not a dependency (Node 20 exposes no Agent).
  */
 
@@ -34,12 +36,20 @@ export interface GuardedRequestInit extends Pick<
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Uint8Array;
+  /**
+   * Default true. False returns a 3xx answer as it is (status, headers with `location`,
+   * whatever body it had) instead of requesting where it points: the caller judges the
+   * target first and requests it with a fetch of its own (which is checked like any other).
+   */
+  readonly followRedirects?: boolean;
+  /** Aborting cancels the request (a pending DNS lookup, connection or body read alike). */
+  readonly signal?: AbortSignal;
 }
 
 export interface GuardedResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  /** The URL that answered (after redirects). */
+  /** The URL that answered (after redirects, if followed). */
   readonly url: string;
   readonly body: Buffer;
   /** The body was longer than the cap and was cut off there. */
@@ -48,7 +58,14 @@ export interface GuardedResponse {
 }
 
 export type GuardedFetchErrorCode =
-  'INVALID_URL' | 'FORBIDDEN_ADDRESS' | 'DNS_FAILED' | 'TIMEOUT' | 'TOO_MANY_REDIRECTS' | 'NETWORK';
+  | 'INVALID_URL'
+  | 'FORBIDDEN_ADDRESS'
+  | 'DNS_FAILED'
+  | 'TIMEOUT'
+  | 'TOO_MANY_REDIRECTS'
+  | 'NETWORK'
+  /** The caller's signal aborted the request. */
+  | 'ABORTED';
 
 export class GuardedFetchError extends Error {
   override readonly name = 'GuardedFetchError';
@@ -65,6 +82,10 @@ const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Credentials that must not follow a redirect to another origin (as fetch does). */
 const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+
+function abortedError(signal: AbortSignal | undefined): GuardedFetchError {
+  return new GuardedFetchError('ABORTED', 'the request was aborted', { cause: signal?.reason });
+}
 
 function ipv4Number(address: string): number {
   return address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
@@ -140,6 +161,7 @@ export class GuardedHttpClient {
 
   /** Sends a request; throws GuardedFetchError for refused targets and transport failures. */
   async fetch(target: string | URL, init: GuardedRequestInit = {}): Promise<GuardedResponse> {
+    if (init.signal?.aborted === true) throw abortedError(init.signal);
     const deadline = Date.now() + (init.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const maxRedirects = init.maxRedirects ?? this.#options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     let url = parseUrl(target);
@@ -151,6 +173,7 @@ export class GuardedHttpClient {
     for (let hop = 0; ; hop++) {
       const response = await this.#hop(url, method, headers, body, deadline, init);
       const location = response.headers.location;
+      if (init.followRedirects === false) return response;
       if (!REDIRECTS.has(response.status) || location === undefined) return response;
       if (hop >= maxRedirects)
         throw new GuardedFetchError('TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects`);
@@ -167,9 +190,13 @@ export class GuardedHttpClient {
   }
 
   /** Resolves and checks the host; returns the addresses the connection may use. */
-  async #addresses(hostname: string, deadline: number): Promise<dns.LookupAddress[]> {
+  async #addresses(
+    hostname: string,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<dns.LookupAddress[]> {
     const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-    const addresses = await resolve(host, deadline);
+    const addresses = await resolve(host, deadline, signal);
     if (addresses.length === 0)
       throw new GuardedFetchError('DNS_FAILED', `${host} has no addresses`);
     if (this.#options.allowPrivateNetworks === true) return addresses;
@@ -194,7 +221,10 @@ export class GuardedHttpClient {
     deadline: number,
     init: GuardedRequestInit,
   ): Promise<GuardedResponse> {
-    const addresses = await this.#addresses(url.hostname, deadline);
+    const { signal } = init;
+    const addresses = await this.#addresses(url.hostname, deadline, signal);
+    // Between hops, or while the lookup was settling: nothing has been sent yet.
+    if (signal?.aborted === true) throw abortedError(signal);
     const cap = init.maxResponseBytes ?? this.#options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
     const payload = body === undefined ? undefined : Buffer.from(body);
     const hopHeaders = Object.fromEntries(headers);
@@ -206,6 +236,7 @@ export class GuardedHttpClient {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         outcome();
         request.destroy();
       };
@@ -219,6 +250,13 @@ export class GuardedHttpClient {
       const request = transport.request(url, { method, headers: hopHeaders, agent: false, lookup });
       const remaining = Math.max(0, deadline - Date.now());
       const timer = setTimeout(fail, remaining, 'TIMEOUT', 'no complete answer in time');
+      // Destroying the request (in finish) closes the socket: the server sees it go.
+      const onAbort = () => {
+        finish(() => {
+          reject(abortedError(signal));
+        });
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       request.on('error', (error) => {
         fail('NETWORK', error.message, error);
       });
@@ -278,14 +316,24 @@ function pinnedLookup(addresses: readonly dns.LookupAddress[]): LookupFunction {
   };
 }
 
-/** getaddrinfo has no deadline of its own; the request's bounds it. */
-async function resolve(host: string, deadline: number): Promise<dns.LookupAddress[]> {
+/** getaddrinfo has no deadline of its own and cannot be cancelled; the request's bounds it. */
+async function resolve(
+  host: string,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<dns.LookupAddress[]> {
   const family = net.isIP(host);
   if (family !== 0) return [{ address: host, family }];
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const slow = new GuardedFetchError('TIMEOUT', `resolving ${host} took too long`);
   const late = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(reject, Math.max(0, deadline - Date.now()), slow);
+    if (signal === undefined) return;
+    onAbort = () => {
+      reject(abortedError(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([dns.promises.lookup(host, { all: true, verbatim: true }), late]);
@@ -294,5 +342,6 @@ async function resolve(host: string, deadline: number): Promise<dns.LookupAddres
     throw new GuardedFetchError('DNS_FAILED', `could not resolve ${host}`, { cause: error });
   } finally {
     clearTimeout(timer);
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
   }
 }

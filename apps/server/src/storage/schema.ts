@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConversationSchema } from './schema-conversations.js';
+import type { AiTables } from '../ai/store/kb-tables.js';
 
 /**
  * The database as Kysely sees it. Conventions, the same on SQLite and PostgreSQL:
@@ -133,7 +134,7 @@ export interface OutboxTable {
   created_at: number;
 }
 
-export interface Schema extends ConversationSchema {
+export interface Schema extends ConversationSchema, AiTables {
   installation: InstallationTable;
   accounts: AccountsTable;
   roles: RolesTable;

@@ -20,6 +20,8 @@ export interface WidgetWorld {
   /** Widget tour demo bot and lead capture demo bot keys. */
   readonly tourKey: string;
   readonly leadKey: string;
+  /** Every demo bot's key by its title ("FAQ assistant", …). */
+  readonly keys: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function widgetWorld(
     parley: string;
     tourKey: string;
     leadKey: string;
+    keys: Readonly<Record<string, string>>;
     t: TestApp;
   }) => Record<string, string> | Promise<Record<string, string>>,
 ): Promise<WidgetWorld> {
@@ -57,8 +60,9 @@ export async function widgetWorld(
   );
   const tour = demo.bots.find((bot) => bot.title === 'Widget tour');
   if (tour === undefined) throw new Error('the widget tour demo bot is missing');
+  const keys = Object.fromEntries(demo.bots.map((bot) => [bot.title, bot.botKey]));
   const site = await hostSite(
-    await pages({ parley, tourKey: tour.botKey, leadKey: demo.botKey, t }),
+    await pages({ parley, tourKey: tour.botKey, leadKey: demo.botKey, keys, t }),
   );
   const browser = await launchChromium();
   return {
@@ -67,6 +71,7 @@ export async function widgetWorld(
     host: site.url,
     tourKey: tour.botKey,
     leadKey: demo.botKey,
+    keys,
     async close() {
       await browser.close();
       await site.close();

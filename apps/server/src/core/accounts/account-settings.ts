@@ -17,8 +17,21 @@ export const accountSettingsSchema = z.object({
       agentSeats: z.number().int().min(0).nullable().default(null),
       /** Bots the account may have. */
       bots: z.number().int().min(0).nullable().default(null),
+      /** Knowledge bases the account may have. */
+      knowledgeBases: z.number().int().min(0).nullable().default(null),
+      /** Web pages (single URLs and crawled domains' pages) across the account's knowledge bases. */
+      knowledgeBaseUrls: z.number().int().min(0).nullable().default(null),
+      /** AI tokens (prompt + completion) per calendar month (UTC). */
+      aiTokensPerMonth: z.number().int().min(0).nullable().default(null),
     })
-    .default({ conversationsPerMonth: null, agentSeats: null, bots: null }),
+    .default({
+      conversationsPerMonth: null,
+      agentSeats: null,
+      bots: null,
+      knowledgeBases: null,
+      knowledgeBaseUrls: null,
+      aiTokensPerMonth: null,
+    }),
   /** Global variables: every flow of the account reads them as `{{global.<name>}}`. */
   variables: z
     .record(

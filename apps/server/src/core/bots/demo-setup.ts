@@ -1,4 +1,6 @@
-import { demoBots } from '../../engine/demo/demo.js';
+import { readFileSync } from 'node:fs';
+import { KnowledgeBases } from '../../ai/knowledge-bases.js';
+import { demoBots, demoFilePath } from '../../engine/demo/demo.js';
 import type { Services } from '../../runtime.js';
 import { BotsService } from './bots-service.js';
 import type { ServiceContext } from '../context.js';
@@ -15,8 +17,8 @@ export interface DemoWorkspace {
 
 /**
  * What a first start adds so Parley does something out of the box: a "Support" team (the
- * demo bot hands over to it), a sandbox web channel to talk to the bot before the widget exists,
- * and the demo bots, deployed on that channel.
+ * demo bots hand over to it), a sandbox web channel, a "Parley FAQ" knowledge base, and the
+ * demo bots (lead capture, widget tour, FAQ assistant), deployed on the web and API channels.
  */
 export async function installDemo(
   context: ServiceContext,
@@ -34,6 +36,21 @@ export async function installDemo(
     provider: 'sandbox',
     name: 'Demo sandbox',
   });
+  // The FAQ assistant answers from this knowledge base; it trains once the workers run.
+  const knowledge = new KnowledgeBases(context);
+  const faq = await knowledge.create(accountId, 'Parley FAQ', adminUserId);
+  await knowledge.addSources(
+    accountId,
+    faq.id,
+    [
+      {
+        type: 'text',
+        name: 'Parley FAQ',
+        source: readFileSync(demoFilePath('parley-faq.md'), 'utf8'),
+      },
+    ],
+    adminUserId,
+  );
   const bots = new BotsService(context);
   const botIds: number[] = [];
   const keys: { title: string; botKey: string; previewKey: string }[] = [];

@@ -108,6 +108,16 @@ export const errorCatalog = {
   },
   MEDIA_NOT_FOUND: { status: 404, message: 'No such file.' },
   MEDIA_TYPE_NOT_ALLOWED: { status: 415, message: 'This type of file is not accepted.' },
+  KNOWLEDGE_BASE_NOT_FOUND: { status: 404, message: 'KnowledgeBase Not Found in DB!' },
+  MAX_KNOWLEDGE_BASE_COUNT_EXCEEDED: {
+    status: 400,
+    message:
+      'You have reached the maximum number of knowledge bases. Upgrade your plan to create more knowledge bases.',
+  },
+  AI_CREDITS_EXHAUSTED: {
+    status: 402,
+    message: "The account's AI credits for this month are used up.",
+  },
   BOT_NOT_FOUND: { status: 404, message: 'Bot not found.' },
   MAXIMUM_BOTS_LIMIT_REACHED: {
     status: 400,

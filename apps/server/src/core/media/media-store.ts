@@ -62,14 +62,21 @@ export class MediaStore {
   async put(
     accountId: number,
     file: { readonly bytes: Buffer; readonly mime: string; readonly filename: string },
+    /**
+     * Knowledge-base sources accept any type (extraction decides and explains); everyone
+     * else gets the upload list above. Either way `/media` never serves a file as a page.
+     */
+    limits: { readonly anyType?: boolean; readonly maxBytes?: number } = {},
   ): Promise<StoredMedia> {
-    const mime = file.mime.toLowerCase().split(';')[0]?.trim() ?? '';
-    if (!isAllowedMime(mime)) {
+    const mime = file.mime.toLowerCase().split(';')[0]?.trim() || 'application/octet-stream';
+    if (limits.anyType !== true && !isAllowedMime(mime)) {
       throw new DomainError('MEDIA_TYPE_NOT_ALLOWED', {
-        message: `Files of type "${mime || 'unknown'}" are not accepted.`,
+        message: `Files of type "${mime}" are not accepted.`,
       });
     }
-    if (file.bytes.length > MAX_UPLOAD_BYTES) throw new DomainError('PAYLOAD_TOO_LARGE');
+    if (file.bytes.length > (limits.maxBytes ?? MAX_UPLOAD_BYTES)) {
+      throw new DomainError('PAYLOAD_TOO_LARGE');
+    }
     const key = randomId(32);
     const filename = safeFilename(file.filename);
     await this.db

@@ -71,7 +71,16 @@ function answerOf(ctx: ExecContext): { answer: string } | { failure: string } | 
   if (result === null) return null;
   if (!result.ok) return { failure: result.error };
   const parsed = answerSchema.safeParse(result.value);
-  return parsed.success ? { answer: parsed.data.answer } : { failure: 'no answer' };
+  return parsed.success ? { answer: withSources(parsed.data) } : { failure: 'no answer' };
+}
+
+/** The answer as the contact reads it: the text, then the sources it came from. */
+export function withSources(answer: z.infer<typeof answerSchema>): string {
+  if (answer.citations.length === 0) return answer.answer;
+  const sources = answer.citations.map((citation) =>
+    citation.url === undefined ? `• ${citation.title}` : `• ${citation.title}: ${citation.url}`,
+  );
+  return `${answer.answer}\n\nSources:\n${sources.join('\n')}`;
 }
 
 function executeAnswer(data: AnswerAiData, ctx: ExecContext): BlockResult {

@@ -6,8 +6,8 @@ import { demoBots, demoFilePath } from './demo.js';
 describe('demo bots', () => {
   const bots = demoBots();
 
-  it('ships the lead-capture bot first, then the widget tour, found beside the module', () => {
-    expect(bots.map((bot) => bot.name)).toEqual(['lead-capture', 'widget-tour']);
+  it('ships the lead-capture bot first, then the widget tour and the FAQ assistant, found beside the module', () => {
+    expect(bots.map((bot) => bot.name)).toEqual(['lead-capture', 'widget-tour', 'faq-assistant']);
     expect(demoFilePath('lead-capture.flow.json')).toMatch(/engine[\\/]demo[\\/]/);
   });
 

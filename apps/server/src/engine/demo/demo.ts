@@ -23,6 +23,7 @@ export interface DemoBot {
 const DEMOS = [
   { name: 'lead-capture', title: 'Lead capture' },
   { name: 'widget-tour', title: 'Widget tour' },
+  { name: 'faq-assistant', title: 'FAQ assistant' },
 ] as const;
 
 function locate(file: string): string {

@@ -10,7 +10,9 @@ import { errorResponses } from './schemas.js';
 
 const TAGS = ['Native: channels'];
 const READ = { auth: { mode: 'principal' } } as const;
-const MANAGE = { auth: { mode: 'principal', permission: 'account_settings.settings' } } as const;
+const MANAGE = {
+  auth: { mode: 'principal', permission: 'channel_configuration.web.appearance' },
+} as const;
 
 const settingsSchema = z.object({
   appearance: widgetAppearanceSchema,

@@ -5,13 +5,14 @@ import { registerWotnotContactRoutes } from './contacts-routes.js';
 import { registerWotnotConversationRoutes } from './conversation-routes.js';
 import { registerWotnotUserRoutes } from './users-routes.js';
 import { registerWotnotWebhookRoutes } from './webhook-routes.js';
+import { registerWotnotKnowledgeBaseRoutes } from './knowledge-base-routes.js';
 
 /** The WotNot dialect: paths exactly as WotNot's Public APIs, at the server root. */
-export function registerWotnotRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
+export async function registerWotnotRoutes(app: FastifyInstance, runtime: Runtime): Promise<void> {
   registerWotnotUserRoutes(app, runtime);
   registerWotnotBotRoutes(app, runtime);
   registerWotnotContactRoutes(app, runtime);
   registerWotnotConversationRoutes(app, runtime);
   registerWotnotWebhookRoutes(app, runtime.services.webhooks);
-  return Promise.resolve();
+  await registerWotnotKnowledgeBaseRoutes(app, runtime);
 }

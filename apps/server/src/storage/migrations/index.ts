@@ -6,6 +6,7 @@ import { botSessions } from './0004-bot-sessions.js';
 import { botEditor } from './0005-bot-editor.js';
 import { channelInbox } from './0006-channel-inbox.js';
 import { media } from './0007-media.js';
+import { knowledgeBases } from './0008-knowledge-bases.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   botEditor,
   channelInbox,
   media,
+  knowledgeBases,
 ];

@@ -1,0 +1,71 @@
+/**
+ * The links a crawler needs from a page: `<a>`/`<area>` hrefs, the first
+ * `<link rel=canonical>` and `<base href>`. A scan with one linear regex instead of a DOM
+ * parser: the crawler only needs these attributes, and it must not depend on the ingest
+ * side's HTML extraction. Comments and script/style bodies are skipped so that markup
+ * quoted inside them is not taken for links. Values come back entity-decoded, unresolved.
+ */
+
+export interface PageLinks {
+  readonly hrefs: readonly string[];
+  readonly canonical: string | undefined;
+  readonly base: string | undefined;
+}
+
+// An unclosed comment or script swallows the rest of the page (`$`), as browsers do, which
+// also keeps the scan linear. Attribute values may contain '>' inside quotes.
+const TOKENS =
+  /<!--[\s\S]*?(?:-->|$)|<(script|style)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<(a|area|link|base)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
+const ATTRIBUTE = /([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+
+export function extractLinks(html: string): PageLinks {
+  const hrefs: string[] = [];
+  let canonical: string | undefined;
+  let base: string | undefined;
+  for (const match of html.matchAll(TOKENS)) {
+    const tag = match[2]?.toLowerCase();
+    if (tag === undefined) continue; // a comment or a script/style block
+    const attributes = readAttributes(match[3] ?? '');
+    const href = attributes.get('href');
+    if (href === undefined || href === '') continue;
+    if (tag === 'a' || tag === 'area') hrefs.push(href);
+    else if (tag === 'base') base ??= href;
+    else if (canonical === undefined) {
+      const rel = (attributes.get('rel') ?? '').toLowerCase().split(/\s+/);
+      if (rel.includes('canonical')) canonical = href;
+    }
+  }
+  return { hrefs, canonical, base };
+}
+
+function readAttributes(source: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  for (const match of source.matchAll(ATTRIBUTE)) {
+    const name = (match[1] ?? '').toLowerCase();
+    // The first occurrence of an attribute wins, as in the HTML parsing algorithm.
+    if (attributes.has(name)) continue;
+    attributes.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? '').trim());
+  }
+  return attributes;
+}
+
+const NAMED: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+};
+
+/** The entities that turn up in URLs; other named ones are left as written. */
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
+    const lower = entity.toLowerCase();
+    if (lower.startsWith('#')) {
+      const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : Number(lower.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED[lower] ?? whole;
+  });
+}
