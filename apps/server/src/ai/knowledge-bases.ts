@@ -46,7 +46,7 @@ export class KnowledgeBases {
           .select((eb) => eb.fn.countAll<number>().as('count'))
           .where('account_id', '=', accountId)
           .executeTakeFirstOrThrow();
-        if (Number(count) >= limits.knowledgeBases) {
+        if (count >= limits.knowledgeBases) {
           throw new DomainError('MAX_KNOWLEDGE_BASE_COUNT_EXCEEDED');
         }
       }
@@ -220,7 +220,7 @@ export class KnowledgeBases {
       .where('kb_id', '=', kbId)
       .orderBy('id')
       .execute();
-    return { rows, total: Number(total), domains };
+    return { rows, total, domains };
   }
 
   async statuses(accountId: number, ids: readonly number[]): Promise<KbSourceRow[]> {
@@ -292,7 +292,7 @@ export class KnowledgeBases {
       .select((eb) => eb.fn.countAll<number>().as('domains'))
       .where('account_id', '=', accountId)
       .executeTakeFirstOrThrow();
-    if (Number(pages) + Number(domains) + adding > limits.knowledgeBaseUrls) {
+    if (pages + domains + adding > limits.knowledgeBaseUrls) {
       throw new DomainError('BAD_REQUEST', {
         message: `Maximum urls allowed ${String(limits.knowledgeBaseUrls)}`,
       });

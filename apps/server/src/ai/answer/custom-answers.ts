@@ -23,7 +23,7 @@ export async function findCustomAnswer(
   const asked = queryTerms(question);
   let best: { answer: string; score: number } | undefined;
   for (const row of rows) {
-    if (row.kb_id !== null && !kbIds.includes(Number(row.kb_id))) continue;
+    if (row.kb_id !== null && !kbIds.includes(row.kb_id)) continue;
     const curated = queryTerms(row.question);
     const score = Math.min(coverage(curated, asked.join(' ')), coverage(asked, curated.join(' ')));
     if (score >= MATCH && (best === undefined || score > best.score))

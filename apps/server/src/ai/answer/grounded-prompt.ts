@@ -28,7 +28,9 @@ export function groundedPrompt(
     {
       role: 'system',
       content: [
-        instructions?.trim() || DEFAULT_PERSONA,
+        instructions === undefined || instructions.trim() === ''
+          ? DEFAULT_PERSONA
+          : instructions.trim(),
         'Answer the question using only the numbered passages. After each statement, cite the passage it comes from like [1].',
         `If the passages do not contain the answer, reply with exactly ${NO_ANSWER} and nothing else.`,
         'Answer in the language of the question.',

@@ -90,7 +90,7 @@ export class StudioAnswerer implements AiAnswerer {
           ? query.where('id', '=', id)
           : query.where('name', '=', chosen);
     }
-    return (await query.execute()).map((row) => Number(row.id));
+    return (await query.execute()).map((row) => row.id);
   }
 
   async #settings(accountId: number, kbIds: readonly number[]) {

@@ -37,7 +37,7 @@ export async function monthTokens(db: Db, accountId: number, at = Date.now()): P
   const month = day(at).slice(0, 7);
   const row = await db
     .selectFrom('ai_usage')
-    .select((eb) => eb.fn.sum<number>(sql`prompt_tokens + completion_tokens`).as('tokens'))
+    .select((eb) => eb.fn.sum<number | string>(sql`prompt_tokens + completion_tokens`).as('tokens'))
     .where('account_id', '=', accountId)
     .where('day', '>=', `${month}-01`)
     .where('day', '<=', `${month}-31`)

@@ -63,7 +63,7 @@ export async function searchHybrid(
     fused.set(passage.chunkId, { passage, score: 1 / (RRF_K + rank + 1) });
   });
   vector.forEach(({ row }, rank) => {
-    const id = Number(row.id);
+    const id = row.id;
     const entry = fused.get(id);
     const add = 1 / (RRF_K + rank + 1);
     if (entry !== undefined) entry.score += add;
@@ -71,7 +71,7 @@ export async function searchHybrid(
       fused.set(id, {
         passage: {
           chunkId: id,
-          sourceId: Number(row.source_id),
+          sourceId: row.source_id,
           text: row.text,
           title: row.title,
           url: row.url,

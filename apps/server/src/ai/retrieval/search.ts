@@ -22,9 +22,10 @@ export interface SearchRequest {
   readonly limit: number;
 }
 
+/** Raw rows: PostgreSQL returns bigint ids as strings in raw queries, SQLite as numbers. */
 interface Row {
-  id: number;
-  source_id: number;
+  id: number | string;
+  source_id: number | string;
   text: string;
   title: string;
   url: string | null;

@@ -161,7 +161,9 @@ async function finish(
     .execute();
   const { chunks } = await db
     .selectFrom('kb_sources')
-    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('chunk_count'), eb.lit(0)).as('chunks'))
+    .select((eb) =>
+      eb.fn.coalesce(eb.fn.sum<number | string>('chunk_count'), eb.lit(0)).as('chunks'),
+    )
     .where('domain_id', '=', domain.id)
     .executeTakeFirstOrThrow();
   const now = Date.now();

@@ -68,7 +68,8 @@ export class MediaStore {
      */
     limits: { readonly anyType?: boolean; readonly maxBytes?: number } = {},
   ): Promise<StoredMedia> {
-    const mime = file.mime.toLowerCase().split(';')[0]?.trim() || 'application/octet-stream';
+    const declared = file.mime.toLowerCase().split(';')[0]?.trim() ?? '';
+    const mime = declared === '' ? 'application/octet-stream' : declared;
     if (limits.anyType !== true && !isAllowedMime(mime)) {
       throw new DomainError('MEDIA_TYPE_NOT_ALLOWED', {
         message: `Files of type "${mime}" are not accepted.`,

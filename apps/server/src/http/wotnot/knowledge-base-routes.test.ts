@@ -70,7 +70,7 @@ describe.each(DIALECTS)("WotNot's knowledge base routes on %s", (dialect) => {
     expect(created.statusCode).toBe(200);
     expect(created.json()).toEqual({
       ok: true,
-      id: expect.any(Number),
+      id: expect.any(Number) as number,
       message: 'Knowledge base has been created.',
       code: 'CREATE_KNOWLEDGE_BASE_SUCCESS_MESSAGE',
     });
@@ -111,9 +111,15 @@ describe.each(DIALECTS)("WotNot's knowledge base routes on %s", (dialect) => {
       >();
     expect(body).toMatchObject({ knowledge_base_id: kb, ok: true });
     expect(body.q1).toEqual([
-      { id: expect.any(Number), type: 'text', name: 'q1', status: 'in-progress', errors: null },
       {
-        id: expect.any(Number),
+        id: expect.any(Number) as number,
+        type: 'text',
+        name: 'q1',
+        status: 'in-progress',
+        errors: null,
+      },
+      {
+        id: expect.any(Number) as number,
         type: 'file',
         name: 'refunds.md',
         status: 'in-progress',
@@ -122,7 +128,7 @@ describe.each(DIALECTS)("WotNot's knowledge base routes on %s", (dialect) => {
     ]);
     expect(body.d2).toEqual([
       {
-        id: expect.any(Number),
+        id: expect.any(Number) as number,
         type: 'file',
         name: 'File2.xyz',
         status: 'in-progress',
@@ -161,15 +167,15 @@ describe.each(DIALECTS)("WotNot's knowledge base routes on %s", (dialect) => {
       pagination: { limit: 2, offset: 0, total: 3 },
     });
     expect(shown.data_source).toEqual([
-      expect.objectContaining({
+      expect.objectContaining<object>({
         name: 'q1',
         type: 'text',
         status: 'trained',
         failed_reason: null,
-        token: expect.any(Number),
+        token: expect.any(Number) as number,
         domain_id: null,
       }),
-      expect.objectContaining({ name: 'refunds.md', type: 'file', status: 'trained' }),
+      expect.objectContaining<object>({ name: 'refunds.md', type: 'file', status: 'trained' }),
     ]);
     expect(typeof shown.last_trained_at).toBe('string');
     // limit/offset may also come in the body, as the docs show it.
@@ -216,7 +222,7 @@ describe.each(DIALECTS)("WotNot's knowledge base routes on %s", (dialect) => {
     expect(pages.statusCode).toBe(200);
     expect(pages.json<{ data_sources: unknown[] }>().data_sources[0]).toEqual({
       knowledge_base_id: String(kb),
-      id: expect.any(Number),
+      id: expect.any(Number) as number,
       name: 'https://wotnot.io',
       source_type: 'url',
       token: 0,
@@ -224,7 +230,7 @@ describe.each(DIALECTS)("WotNot's knowledge base routes on %s", (dialect) => {
       last_trained_at: null,
       status: 'in-progress',
       type: 'url',
-      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/),
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}$/) as string,
       created_by: { id: 2, name: 'System' },
     });
     const domain = await call('POST', `/v1/ai/knowledge-base/${String(kb)}/data-sources/domain`, {
@@ -235,8 +241,8 @@ describe.each(DIALECTS)("WotNot's knowledge base routes on %s", (dialect) => {
     });
     expect(domain.json()).toEqual({
       ok: true,
-      domain_id: expect.any(Number),
-      request_id: expect.stringMatching(/^\w{32}$/),
+      domain_id: expect.any(Number) as number,
+      request_id: expect.stringMatching(/^\w{32}$/) as string,
     });
     await limit('knowledgeBaseUrls', 3);
     const over = await call('POST', `/v1/ai/knowledge-base/${String(kb)}/data-sources/domain`, {

@@ -112,13 +112,13 @@ export async function registerWotnotKnowledgeBaseRoutes(
       const totals = await runtime.context.db
         .selectFrom('kb_sources')
         .select((eb) => [
-          eb.fn.sum<number>('token_count').as('tokens'),
+          eb.fn.sum<number | string | null>('token_count').as('tokens'),
           eb.fn.max('last_trained_at').as('trained'),
         ])
         .where('account_id', '=', accountId)
         .where('kb_id', '=', kb.id)
         .executeTakeFirstOrThrow();
-      const trained = totals.trained === null ? null : Number(totals.trained);
+      const trained = totals.trained;
       return {
         ok: true,
         id: kb.id,

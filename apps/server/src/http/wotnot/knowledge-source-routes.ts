@@ -122,7 +122,8 @@ export async function registerKnowledgeSourceRoutes(
             });
           }
           const added = await kbs.addSources(accountId, kbId, sources, userId);
-          const grouped: Record<string, unknown> = {};
+          type Added = { id: number; type: string; name: string; status: string; errors: null };
+          const grouped: Record<string, Added[]> = {};
           for (const source of added) {
             const field = source.field ?? source.name;
             const list = grouped[field];
@@ -133,7 +134,7 @@ export async function registerKnowledgeSourceRoutes(
               status: source.status,
               errors: null,
             };
-            grouped[field] = Array.isArray(list) ? [...list, entry] : [entry];
+            grouped[field] = list === undefined ? [entry] : [...list, entry];
           }
           return { ...grouped, knowledge_base_id: kbId, ok: true };
         },

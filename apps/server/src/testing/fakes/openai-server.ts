@@ -98,7 +98,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       }
       if (path === '/v1/chat/completions') {
         const parsed = chatRequest.safeParse(body);
-        if (!parsed.success) return json(response, 400, { error: { message: 'bad request' } });
+        if (!parsed.success) {
+          json(response, 400, { error: { message: 'bad request' } });
+          return;
+        }
         const prompt = parsed.data.messages.map((message) => message.content).join('\n');
         const text = scripted ?? answerFrom(parsed.data.messages.at(-1)?.content ?? '');
         scripted = undefined;
@@ -119,7 +122,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       }
       if (path === '/v1/embeddings') {
         const parsed = embeddingsRequest.safeParse(body);
-        if (!parsed.success) return json(response, 400, { error: { message: 'bad request' } });
+        if (!parsed.success) {
+          json(response, 400, { error: { message: 'bad request' } });
+          return;
+        }
         const inputs =
           typeof parsed.data.input === 'string' ? [parsed.data.input] : parsed.data.input;
         json(response, 200, {
