@@ -122,7 +122,13 @@ export async function registerKnowledgeSourceRoutes(
             });
           }
           const added = await kbs.addSources(accountId, kbId, sources, userId);
-          type Added = { id: number; type: string; name: string; status: string; errors: null };
+          interface Added {
+            id: number;
+            type: string;
+            name: string;
+            status: string;
+            errors: null;
+          }
           const grouped: Record<string, Added[]> = {};
           for (const source of added) {
             const field = source.field ?? source.name;
