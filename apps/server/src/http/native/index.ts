@@ -10,6 +10,7 @@ import { registerChannelRoutes } from './channel-routes.js';
 import { registerChannelRegisterRoutes } from './channel-register-routes.js';
 import { registerChannelSetupRoutes } from './channel-setup-routes.js';
 import { registerWidgetSettingsRoutes } from './widget-settings-routes.js';
+import { registerKnowledgeRoutes } from './knowledge-routes.js';
 import { registerContactRoutes } from './contact-routes.js';
 import { registerTemplateRoutes } from './template-routes.js';
 import { registerNativeWebhookRoutes } from './webhook-routes.js';
@@ -31,6 +32,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerChannelSetupRoutes(app, runtime);
   registerChannelRegisterRoutes(app, runtime);
   registerWidgetSettingsRoutes(app, runtime);
+  registerKnowledgeRoutes(app, runtime);
   registerTemplateRoutes(app, runtime);
   registerContactRoutes(app, runtime);
   registerSlaRoutes(app, runtime);
