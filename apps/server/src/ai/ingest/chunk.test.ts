@@ -126,6 +126,20 @@ describe('chunkDocument', () => {
     for (const chunk of chunks) expect(chunk.tokens).toBeLessThanOrEqual(100);
   });
 
+  it('cuts unspaced CJK with emoji without breaking a character', () => {
+    const text = '日本語🎉テキストの処理'.repeat(300);
+    const chunks = chunkDocument(doc([{ kind: 'paragraph', text }]), {
+      maxTokens: 100,
+      overlapTokens: 0,
+    });
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(chunks.map((c) => c.text).join('')).toBe(text);
+    for (const chunk of chunks) {
+      expect(chunk.tokens).toBeLessThanOrEqual(100);
+      expect(chunk.text).not.toContain('\uFFFD');
+    }
+  });
+
   it('splits Japanese at 。 and counts its tokens', () => {
     const sentence = '当社のサービスは年中無休でご利用いただけます。';
     const text = sentence.repeat(100);

@@ -6,7 +6,7 @@
 // Intl.Segmenter would know more languages' sentence rules, but on Node 20 it is quadratic on
 // long strings (seconds for a 70 KB text), so the boundaries are found with regular
 // expressions that cover Latin and CJK punctuation.
-import { countTokens } from './tokens.js';
+import { countTokens, sliceByTokens, tailByTokens } from './tokens.js';
 
 export type SplitMode = 'prose' | 'lines';
 
@@ -91,8 +91,11 @@ function toUnits(text: string, budget: number, mode: SplitMode): Unit[] {
 }
 
 // Cuts a run with no usable boundary (a URL, base64, an unspaced CJK paragraph) into the
-// longest prefixes that fit, never between the halves of a surrogate pair.
+// longest pieces that fit, never inside a character.
 function hardSplit(text: string, budget: number): Unit[] {
+  const sliced = sliceByTokens(text, budget);
+  if (sliced !== null) return sliced.map((part) => ({ text: part, tokens: countTokens(part) }));
+  // Text the tokenizer cannot round-trip (lone surrogates): search for each cut instead.
   const parts: Unit[] = [];
   let rest = text;
   while (rest !== '') {
@@ -159,13 +162,7 @@ function overlapTail(raw: string, budget: number, mode: SplitMode): string {
   if (found !== -1) return mode === 'lines' ? raw.slice(found) : raw.slice(found).trimStart();
   if (mode === 'lines') return '';
   const trimmed = raw.trimEnd();
-  const size = longestFitting(
-    0,
-    Math.min(trimmed.length - 1, budget * MAX_CHARS_PER_TOKEN),
-    budget,
-    (length) => trimmed.slice(trimmed.length - length),
-  );
-  let start = trimmed.length - size;
-  if (isLowSurrogateAt(trimmed, start)) start += 1;
-  return raw.slice(start);
+  const tail = tailByTokens(trimmed, budget);
+  // Never the whole piece: the overlap repeats part of it, it does not duplicate it.
+  return tail.length < trimmed.length ? tail + raw.slice(trimmed.length) : '';
 }
