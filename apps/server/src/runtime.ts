@@ -211,7 +211,7 @@ export async function createRuntime(
     smtp: config.smtp,
     publicUrl: config.publicUrl,
     runCode: sandboxCodeRunner(guardedSandboxFetch(http)),
-    ai: options.ai ?? new StudioAnswerer(context, { client: aiClient, embedder }),
+    ai: options.ai ?? new StudioAnswerer(context, { client: aiClient, embedder, http }),
     conversations,
   });
   queue.register(botTimerJob(context, botRunner));

@@ -39,8 +39,14 @@ export const externalCallSchema = z.discriminatedUnion('kind', [
     question: z.string(),
     knowledgeBaseId: z.string().optional(),
     instructions: z.string().optional(),
+    promptName: z.string().optional(),
+    functions: z.array(z.string()).optional(),
+    maxTurns: z.number().int().positive().optional(),
   }),
 ]);
+
+/** The failure of an `ai` call when the account's AI credits are used up. */
+export const AI_UNAVAILABLE = 'ai_unavailable';
 
 export type ExternalCall = z.infer<typeof externalCallSchema>;
 export type HttpCallRequest = z.infer<typeof httpCallRequestSchema>;

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { ConversationSchema } from './schema-conversations.js';
+import type { AiConfigTables } from '../ai/store/ai-config-tables.js';
 import type { AiTables } from '../ai/store/kb-tables.js';
 
 /**
@@ -134,7 +135,7 @@ export interface OutboxTable {
   created_at: number;
 }
 
-export interface Schema extends ConversationSchema, AiTables {
+export interface Schema extends ConversationSchema, AiTables, AiConfigTables {
   installation: InstallationTable;
   accounts: AccountsTable;
   roles: RolesTable;

@@ -15,6 +15,7 @@ export function groundedPrompt(
   question: string,
   passages: readonly Passage[],
   instructions?: string,
+  options: { functions?: boolean } = {},
 ): ChatMessage[] {
   const sources = passages
     .map((passage, index) => {
@@ -31,12 +32,17 @@ export function groundedPrompt(
         instructions === undefined || instructions.trim() === ''
           ? DEFAULT_PERSONA
           : instructions.trim(),
-        'Answer the question using only the numbered passages. After each statement, cite the passage it comes from like [1].',
-        `If the passages do not contain the answer, reply with exactly ${NO_ANSWER} and nothing else.`,
+        options.functions === true
+          ? 'Answer the question using only the numbered passages and the results of the functions you can call. After each statement taken from a passage, cite it like [1].'
+          : 'Answer the question using only the numbered passages. After each statement, cite the passage it comes from like [1].',
+        `If ${options.functions === true ? 'neither contains' : 'the passages do not contain'} the answer, reply with exactly ${NO_ANSWER} and nothing else.`,
         'Answer in the language of the question.',
       ].join('\n'),
     },
-    { role: 'user', content: `Passages:\n\n${sources}\n\nQuestion: ${question}` },
+    {
+      role: 'user',
+      content: `Passages:\n\n${sources === '' ? '(none)' : sources}\n\nQuestion: ${question}`,
+    },
   ];
 }
 

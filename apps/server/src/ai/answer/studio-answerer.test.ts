@@ -112,7 +112,9 @@ describe.each(DIALECTS)('the AI studio answerer on %s', (dialect) => {
       ...settings,
       limits: { ...settings.limits, aiTokensPerMonth: 1 },
     });
-    expect(await ask(answerer, 'How many working days does standard delivery take?')).toBeNull();
+    await expect(
+      ask(answerer, 'How many working days does standard delivery take?'),
+    ).rejects.toMatchObject({ code: 'AI_CREDITS_EXHAUSTED' });
   });
 
   it('prefers a custom answer over retrieval, and says nothing when the model finds no answer in the passages', async () => {

@@ -2,13 +2,34 @@ import { z } from 'zod';
 import { GuardedFetchError, type GuardedHttpClient } from '../../security/guarded-fetch.js';
 import type { Embedder } from '../training/index-chunks.js';
 
-export interface ChatMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
+/** A function the model asked for: its name and its arguments as JSON text. */
+export interface ToolCall {
+  readonly id: string;
+  readonly name: string;
+  readonly arguments: string;
 }
+
+/** A function the model may call (OpenAI `tools`, type `function`). */
+export interface ChatTool {
+  readonly name: string;
+  readonly description: string;
+  /** JSON Schema of the arguments. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+}
+
+export type ChatMessage =
+  | { readonly role: 'system' | 'user'; readonly content: string }
+  | {
+      readonly role: 'assistant';
+      readonly content: string;
+      readonly toolCalls?: readonly ToolCall[];
+    }
+  | { readonly role: 'tool'; readonly toolCallId: string; readonly content: string };
 
 export interface ChatAnswer {
   readonly text: string;
+  /** The functions the model asked for instead of answering (empty when it answered). */
+  readonly toolCalls: readonly ToolCall[];
   readonly promptTokens: number;
   readonly completionTokens: number;
 }
@@ -21,7 +42,24 @@ export interface AiProviderConfig {
 }
 
 const chatResponse = z.object({
-  choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({
+          content: z.string().nullable().optional(),
+          tool_calls: z
+            .array(
+              z.object({
+                id: z.string(),
+                function: z.object({ name: z.string(), arguments: z.string() }),
+              }),
+            )
+            .nullable()
+            .optional(),
+        }),
+      }),
+    )
+    .min(1),
   usage: z
     .object({ prompt_tokens: z.number(), completion_tokens: z.number() })
     .partial()
@@ -47,18 +85,33 @@ export class OpenAiClient {
 
   async chat(
     messages: readonly ChatMessage[],
-    options: { maxTokens?: number; timeoutMs?: number } = {},
+    options: { maxTokens?: number; timeoutMs?: number; tools?: readonly ChatTool[] } = {},
   ): Promise<ChatAnswer> {
+    const tools = options.tools ?? [];
     const body = await this.#post(
       '/chat/completions',
-      { model: this.config.model, messages, temperature: 0, max_tokens: options.maxTokens ?? 600 },
+      {
+        model: this.config.model,
+        messages: messages.map(wireMessage),
+        temperature: 0,
+        max_tokens: options.maxTokens ?? 600,
+        ...(tools.length === 0
+          ? {}
+          : { tools: tools.map((tool) => ({ type: 'function', function: tool })) }),
+      },
       options.timeoutMs ?? 30_000,
     );
     const parsed = chatResponse.safeParse(body);
     if (!parsed.success)
       throw new AiProviderError('the AI provider answered in an unexpected shape');
+    const message = parsed.data.choices[0]?.message;
     return {
-      text: parsed.data.choices[0]?.message.content ?? '',
+      text: message?.content ?? '',
+      toolCalls: (message?.tool_calls ?? []).map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      })),
       promptTokens: parsed.data.usage?.prompt_tokens ?? 0,
       completionTokens: parsed.data.usage?.completion_tokens ?? 0,
     };
@@ -119,5 +172,27 @@ export class OpenAiClient {
     } catch {
       throw new AiProviderError('the AI provider answered with invalid JSON');
     }
+  }
+}
+
+/** A message as the OpenAI API spells it. */
+function wireMessage(message: ChatMessage): Record<string, unknown> {
+  switch (message.role) {
+    case 'tool':
+      return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
+    case 'assistant':
+      return message.toolCalls === undefined || message.toolCalls.length === 0
+        ? { role: 'assistant', content: message.content }
+        : {
+            role: 'assistant',
+            content: message.content === '' ? null : message.content,
+            tool_calls: message.toolCalls.map((call) => ({
+              id: call.id,
+              type: 'function',
+              function: { name: call.name, arguments: call.arguments },
+            })),
+          };
+    default:
+      return { role: message.role, content: message.content };
   }
 }

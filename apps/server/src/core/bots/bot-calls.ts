@@ -1,17 +1,26 @@
 import nodemailer from 'nodemailer';
+import { AI_UNAVAILABLE } from '../../engine/external-call.js';
 import type { CallResult, ExternalCall } from '../../engine/types.js';
 import { GuardedFetchError, type GuardedHttpClient } from '../../security/guarded-fetch.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { ConversationsService } from '../conversations/conversations-service.js';
 import { DomainError } from '../errors/domain-error.js';
 
-/** The AI studio's side of the AI blocks; null means "no answer" (their no_answer edge). */
+/**
+ * The AI studio's side of the AI blocks; null means "no answer" (their no_answer edge).
+ * Throws DomainError AI_CREDITS_EXHAUSTED when the account's monthly AI tokens are used up.
+ */
 export interface AiAnswerer {
   answer(question: {
     accountId: number;
     question: string;
     knowledgeBaseId?: string | undefined;
     instructions?: string | undefined;
+    /** A named prompt (ai_prompts) whose text comes before the instructions. */
+    promptName?: string | undefined;
+    /** The AI agent's functions (ai_functions names) and its model calls at most. */
+    functions?: readonly string[] | undefined;
+    maxTurns?: number | undefined;
   }): Promise<{ answer: string; citations: { title: string; url?: string }[] } | null>;
 }
 
@@ -143,7 +152,15 @@ export class BotCalls {
         return { ok: true, value: { sent: call.to.length } };
       }
       case 'ai': {
-        const answer = await this.deps.ai.answer({ accountId: target.accountId, ...call });
+        let answer;
+        try {
+          answer = await this.deps.ai.answer({ accountId: target.accountId, ...call });
+        } catch (error) {
+          // The blocks tell the contact, rather than silently taking their no-answer edge.
+          if (error instanceof DomainError && error.code === 'AI_CREDITS_EXHAUSTED')
+            return { ok: false, error: AI_UNAVAILABLE };
+          throw error;
+        }
         return answer === null ? { ok: false, error: 'no answer' } : { ok: true, value: answer };
       }
       case 'notify':

@@ -114,6 +114,11 @@ export const errorCatalog = {
     message:
       'You have reached the maximum number of knowledge bases. Upgrade your plan to create more knowledge bases.',
   },
+  AI_PROMPT_ALREADY_EXISTS: { status: 409, message: 'A prompt with this name already exists.' },
+  AI_FUNCTION_ALREADY_EXISTS: {
+    status: 409,
+    message: 'A function with this name already exists.',
+  },
   AI_CREDITS_EXHAUSTED: {
     status: 402,
     message: "The account's AI credits for this month are used up.",

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { AI_UNAVAILABLE } from '../external-call.js';
 import type { Flow } from '../flow.js';
 import { createSession, step, type StepResult } from '../runtime.js';
 import { contextAt, flowOf, press, say, sentTexts, type NodeSpec } from '../testing.js';
 import type { CallResult, Effect, FlowEvent } from '../types.js';
+import { AI_UNAVAILABLE_MESSAGE } from './ai.js';
 import { problemPath, sent, sink, T0 } from './interactive-testing.js';
 
 /** The AI blocks and Dynamic data: blocks that park on a call and answer from its result. */
@@ -86,6 +88,38 @@ describe('AI blocks', () => {
     expect(sentTexts(next(flow, first, say('BYE')).effects)).toEqual(['Goodbye']);
     const lost = answer(flow, next(flow, first, say('??')), { ok: false, error: 'no answer' });
     expect(sentTexts(lost.effects)).toEqual(['Connecting you']);
+  });
+
+  it("carries a named prompt (its own or Set AI's) and the agent's functions in the call", () => {
+    const flow = flowOf(
+      [
+        { id: 's', type: 'start' },
+        { id: 'set', type: 'set_ai', data: { promptName: 'support-tone' } },
+        {
+          id: 'n',
+          type: 'ai_agent',
+          data: { instructions: 'Use {{contact.name}}.', functions: ['order_status'], maxTurns: 3 },
+        },
+      ],
+      ['s->set', 'set->n'],
+    );
+    const asked = next(flow, start(flow), say('Where is order A1?'));
+    const call = asked.effects.find((e) => e.type === 'call');
+    expect(call?.type === 'call' ? call.call : null).toMatchObject({
+      kind: 'ai',
+      question: 'Where is order A1?',
+      promptName: 'support-tone',
+      functions: ['order_status'],
+      maxTurns: 3,
+    });
+    expect(problemPath('ai_agent', { functions: ['has space'] })).toBe('data.functions.0');
+    expect(problemPath('ai_agent', { maxTurns: 0 })).toBe('data.maxTurns');
+  });
+
+  it('tells the contact when the AI credits are used up, then follows "no answer"', () => {
+    const asked = next(answerFlow, start(answerFlow), say('What does Pro cost?'));
+    const done = answer(answerFlow, asked, { ok: false, error: AI_UNAVAILABLE });
+    expect(sentTexts(done.effects)).toEqual([AI_UNAVAILABLE_MESSAGE, 'Let me find a human']);
   });
 
   it('rejects invalid settings', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AI_UNAVAILABLE } from '../external-call.js';
 import { render } from '../template.js';
 import type { BlockDefinition, BlockResult, ExecContext, VariableUse } from '../types.js';
 import { awaitCall, callResultOf, stillWaiting, timeoutField } from './calls.js';
@@ -26,6 +27,15 @@ const instructions = field(z.string().max(4_000), {
   kind: 'template',
   help: 'How the AI should answer: tone, scope, what to refuse.',
 }).optional();
+const promptName = field(z.string().min(1).max(128), {
+  label: 'Prompt',
+  kind: 'select',
+  help: "A saved prompt of the AI studio, used before this block's instructions.",
+}).optional();
+
+/** What the blocks tell the contact when the account's AI credits are used up. */
+export const AI_UNAVAILABLE_MESSAGE =
+  "Sorry, I can't answer questions right now. Please try again later.";
 
 const answerAiData = z.object({
   question: field(z.string().min(1).max(4_096), {
@@ -34,6 +44,7 @@ const answerAiData = z.object({
     help: "Defaults to the contact's last message.",
   }).default('{{conversation.last_message}}'),
   knowledgeBaseId: knowledgeBase,
+  promptName,
   instructions,
   variable: variableField('Save answer in').optional(),
   sendAnswer: field(z.boolean().default(true), { label: 'Send the answer', kind: 'boolean' }),
@@ -43,25 +54,46 @@ export type AnswerAiData = z.infer<typeof answerAiData>;
 
 const settingsSchema = z.object({
   knowledgeBaseId: z.string().optional(),
+  promptName: z.string().optional(),
   instructions: z.string().optional(),
 });
 
 /** The block's own settings, else those a Set AI block stored earlier in the conversation. */
 function aiCall(
   question: string,
-  data: { knowledgeBaseId?: string | undefined; instructions?: string | undefined },
+  data: {
+    knowledgeBaseId?: string | undefined;
+    promptName?: string | undefined;
+    instructions?: string | undefined;
+    functions?: string[] | undefined;
+    maxTurns?: number | undefined;
+  },
   ctx: ExecContext,
 ) {
   const stored = settingsSchema.safeParse(ctx.scope.variables[AI_SETTINGS_VARIABLE]);
   const defaults = stored.success ? stored.data : {};
   const knowledgeBaseId = data.knowledgeBaseId ?? defaults.knowledgeBaseId;
+  const prompt = data.promptName ?? defaults.promptName;
   const instructions =
     data.instructions === undefined ? defaults.instructions : render(data.instructions, ctx.scope);
+  const functions = data.functions ?? [];
   return {
     kind: 'ai' as const,
     question,
     ...(knowledgeBaseId === undefined ? {} : { knowledgeBaseId }),
+    ...(prompt === undefined ? {} : { promptName: prompt }),
     ...(instructions === undefined ? {} : { instructions }),
+    ...(functions.length === 0 ? {} : { functions, maxTurns: data.maxTurns }),
+  };
+}
+
+/** The no-answer edge; when AI credits are used up, the contact is told so first. */
+function noAnswer(failure: string, next: 'no_answer'): BlockResult {
+  if (failure !== AI_UNAVAILABLE) return { next, outcome: `no_answer: ${failure}` };
+  return {
+    next,
+    outcome: 'no_answer: AI credits used up',
+    effects: [{ type: 'send', content: { type: 'text', text: AI_UNAVAILABLE_MESSAGE } }],
   };
 }
 
@@ -91,7 +123,7 @@ function executeAnswer(data: AnswerAiData, ctx: ExecContext): BlockResult {
     if (question === '') return { next: 'no_answer', outcome: 'no_answer: empty question' };
     return awaitCall(ctx, aiCall(question, data, ctx), data.timeoutMs);
   }
-  if ('failure' in outcome) return { next: 'no_answer', outcome: `no_answer: ${outcome.failure}` };
+  if ('failure' in outcome) return noAnswer(outcome.failure, 'no_answer');
   return {
     next: 'answered',
     ...(data.variable === undefined ? {} : { variables: { [data.variable]: outcome.answer } }),
@@ -124,7 +156,18 @@ export const answerAiBlock: BlockDefinition<AnswerAiData> = {
 const aiAgentData = z.object({
   greeting: field(z.string().max(4_096), { label: 'Opening message', kind: 'template' }).optional(),
   knowledgeBaseId: knowledgeBase,
+  promptName,
   instructions,
+  functions: field(z.array(z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/)).max(20), {
+    label: 'Functions',
+    kind: 'list',
+    help: 'Functions of the AI studio the agent may call (HTTP requests) to answer.',
+  }).optional(),
+  maxTurns: field(z.number().int().min(1).max(10).default(4), {
+    label: 'Maximum turns',
+    kind: 'number',
+    help: 'Model calls per answer at most when calling functions; past it, no answer.',
+  }),
   exitKeywords: field(z.array(z.string().min(1).max(64)).max(20), {
     label: 'Exit keywords',
     kind: 'list',
@@ -137,8 +180,7 @@ export type AiAgentData = z.infer<typeof aiAgentData>;
 function executeAgent(data: AiAgentData, ctx: ExecContext): BlockResult {
   const outcome = answerOf(ctx);
   if (outcome !== null) {
-    if ('failure' in outcome)
-      return { next: 'no_answer', outcome: `no_answer: ${outcome.failure}` };
+    if ('failure' in outcome) return noAnswer(outcome.failure, 'no_answer');
     return {
       next: null,
       outcome: 'answered',
@@ -177,9 +219,10 @@ export const aiAgentBlock: BlockDefinition<AiAgentData> = {
   execute: executeAgent,
 };
 
-/** Set AI: chooses the knowledge base and instructions later AI blocks use by default. */
+/** Set AI: chooses the knowledge base, prompt and instructions later AI blocks use by default. */
 const setAiData = z.object({
   knowledgeBaseId: knowledgeBase,
+  promptName,
   instructions,
 });
 export type SetAiData = z.infer<typeof setAiData>;
@@ -198,6 +241,7 @@ export const setAiBlock: BlockDefinition<SetAiData> = {
     variables: {
       [AI_SETTINGS_VARIABLE]: {
         ...(data.knowledgeBaseId === undefined ? {} : { knowledgeBaseId: data.knowledgeBaseId }),
+        ...(data.promptName === undefined ? {} : { promptName: data.promptName }),
         ...(data.instructions === undefined
           ? {}
           : { instructions: render(data.instructions, ctx.scope) }),

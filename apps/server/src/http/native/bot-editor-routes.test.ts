@@ -30,6 +30,7 @@ describe.each(STACKS)('native bot editor on $name', (stack) => {
       'empty',
       'lead-capture',
       'widget-tour',
+      'faq-assistant',
     ]);
 
     const leads = await f.createBot('Leads', { template_id: 'lead-capture', channels: ['web'] });

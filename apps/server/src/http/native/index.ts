@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../runtime.js';
 import { registerAccountSettingsRoutes } from './account-settings-routes.js';
+import { registerAiConfigRoutes } from './ai-config-routes.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { registerBotChatRoutes } from './bot-chat-routes.js';
 import { registerBotEditorRoutes } from './bot-editor-routes.js';
@@ -33,6 +34,7 @@ export function registerNativeRoutes(app: FastifyInstance, runtime: Runtime): Pr
   registerChannelRegisterRoutes(app, runtime);
   registerWidgetSettingsRoutes(app, runtime);
   registerKnowledgeRoutes(app, runtime);
+  registerAiConfigRoutes(app, runtime);
   registerTemplateRoutes(app, runtime);
   registerContactRoutes(app, runtime);
   registerSlaRoutes(app, runtime);

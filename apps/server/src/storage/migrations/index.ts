@@ -7,6 +7,7 @@ import { botEditor } from './0005-bot-editor.js';
 import { channelInbox } from './0006-channel-inbox.js';
 import { media } from './0007-media.js';
 import { knowledgeBases } from './0008-knowledge-bases.js';
+import { aiPromptsFunctions } from './0009-ai-prompts-functions.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   channelInbox,
   media,
   knowledgeBases,
+  aiPromptsFunctions,
 ];

@@ -11,7 +11,10 @@ import { listenOnLoopback, readBody } from './webhook-transport.js';
  *   and says NO_ANSWER when no passage shares enough of the question;
  * - embeddings are feature-hashed bags of words (256 dimensions, L2-normalised): texts
  *   sharing words are close, which is what hybrid retrieval needs to be testable.
- * Requests are recorded; `failNext` answers the next call with an HTTP error.
+ * - after a function's result (a `tool` message), chat answers with that result's body, as a
+ *   model relaying the function's data would.
+ * Requests are recorded; `failNext` answers the next call with an HTTP error; `answerNext` and
+ * `callToolNext` script the next chat completions, in order.
  */
 export interface FakeOpenAi {
   readonly url: string;
@@ -19,13 +22,28 @@ export interface FakeOpenAi {
   failNext(status: number): void;
   /** The next chat completion answers exactly this (a model's NO_ANSWER, say). */
   answerNext(content: string): void;
+  /** The next chat completion asks for this function (OpenAI `tool_calls`) instead. */
+  callToolNext(name: string, args: Record<string, unknown>): void;
   close(): Promise<void>;
 }
 
 const chatRequest = z.object({
   model: z.string(),
-  messages: z.array(z.object({ role: z.string(), content: z.string() })),
+  messages: z.array(z.object({ role: z.string(), content: z.string().nullable().optional() })),
 });
+const toolResult = z.object({ body: z.string() });
+
+type Scripted = { content: string } | { toolCall: { name: string; arguments: string } };
+
+/** What the fake model says after a function's result: the data it got. */
+function relay(result: string): string {
+  try {
+    const parsed = toolResult.safeParse(JSON.parse(result));
+    return parsed.success ? `The function says: ${parsed.data.body}` : result;
+  } catch {
+    return result;
+  }
+}
 const embeddingsRequest = z.object({
   model: z.string(),
   input: z.union([z.string(), z.array(z.string())]),
@@ -75,7 +93,8 @@ function answerFrom(prompt: string): string {
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const requests: FakeOpenAi['requests'] = [];
   let failure: number | undefined;
-  let scripted: string | undefined;
+  const scripted: Scripted[] = [];
+  let calls = 0;
   const json = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
@@ -102,15 +121,34 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
           json(response, 400, { error: { message: 'bad request' } });
           return;
         }
-        const prompt = parsed.data.messages.map((message) => message.content).join('\n');
-        const text = scripted ?? answerFrom(parsed.data.messages.at(-1)?.content ?? '');
-        scripted = undefined;
+        const prompt = parsed.data.messages.map((message) => message.content ?? '').join('\n');
+        const last = parsed.data.messages.at(-1);
+        const next = scripted.shift() ?? {
+          content:
+            last?.role === 'tool' ? relay(last.content ?? '') : answerFrom(last?.content ?? ''),
+        };
+        calls += 1;
+        const message =
+          'content' in next
+            ? { role: 'assistant', content: next.content }
+            : {
+                role: 'assistant',
+                content: null,
+                tool_calls: [
+                  { id: `call_${String(calls)}`, type: 'function', function: next.toolCall },
+                ],
+              };
+        const text = 'content' in next ? next.content : JSON.stringify(next.toolCall);
         json(response, 200, {
           id: 'chatcmpl-fake',
           object: 'chat.completion',
           model: parsed.data.model,
           choices: [
-            { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' },
+            {
+              index: 0,
+              message,
+              finish_reason: 'content' in next ? 'stop' : 'tool_calls',
+            },
           ],
           usage: {
             prompt_tokens: words(prompt).length,
@@ -150,7 +188,10 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       failure = status;
     },
     answerNext: (content) => {
-      scripted = content;
+      scripted.push({ content });
+    },
+    callToolNext: (name, args) => {
+      scripted.push({ toolCall: { name, arguments: JSON.stringify(args) } });
     },
     close: () =>
       new Promise<void>((resolve) => {
