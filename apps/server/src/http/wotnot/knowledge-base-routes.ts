@@ -9,29 +9,8 @@ import { principalOf } from '../plugins/authenticate.js';
 import { wotnotTimestamp } from './bot-routes.js';
 import { dataSourceView, domainView } from './knowledge-base-views.js';
 import { registerKnowledgeSourceRoutes } from './knowledge-source-routes.js';
-import { wotnotErrorsFor } from './wotnot-errors.js';
-import { numericId, wotnotErrorResponse } from './wotnot-schemas.js';
+import { kbErrorResponses, kbParams, KB_ROUTE, KB_TAGS } from './knowledge-base-config.js';
 
-const TAGS = ['WotNot: AI studio'];
-/** The AI studio pages spell the not-found message without a full stop. */
-const KB_ERRORS = wotnotErrorsFor({
-  overrides: { RESOURCE_NOT_FOUND: { message: 'Resource not found' } },
-});
-const AI = {
-  errors: KB_ERRORS,
-  auth: {
-    mode: 'principal',
-    permission: 'ai_studio.full_access',
-    unauthorizedCode: 'JWT_SIGNATURE_EXCEPTION',
-  },
-} as const;
-const errors = {
-  400: wotnotErrorResponse,
-  401: wotnotErrorResponse,
-  403: wotnotErrorResponse,
-  404: wotnotErrorResponse,
-};
-const kbParams = z.object({ knowledge_base_id: numericId });
 const page = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   offset: z.coerce.number().int().min(0).optional(),
@@ -46,9 +25,9 @@ export async function registerWotnotKnowledgeBaseRoutes(
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/v1/ai/knowledge-base', {
-    config: AI,
+    config: KB_ROUTE,
     schema: {
-      tags: TAGS,
+      tags: KB_TAGS,
       summary: 'Create a knowledge base',
       body: z.object({ name: z.string().trim().min(1).max(200) }),
       response: {
@@ -58,7 +37,7 @@ export async function registerWotnotKnowledgeBaseRoutes(
           message: z.string(),
           code: z.string(),
         }),
-        ...errors,
+        ...kbErrorResponses,
       },
     },
     handler: async (request) => {
@@ -74,13 +53,13 @@ export async function registerWotnotKnowledgeBaseRoutes(
   });
 
   api.get('/v1/ai/knowledge-base/:knowledge_base_id', {
-    config: AI,
+    config: KB_ROUTE,
     schema: {
-      tags: TAGS,
+      tags: KB_TAGS,
       summary: 'A knowledge base with its data sources (limit/offset in the query or the body)',
       params: kbParams,
       querystring: page,
-      response: { 200: z.record(z.string(), z.unknown()), ...errors },
+      response: { 200: z.record(z.string(), z.unknown()), ...kbErrorResponses },
     },
     handler: async (request) => {
       const { accountId } = principalOf(request);

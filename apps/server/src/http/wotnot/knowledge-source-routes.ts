@@ -9,34 +9,15 @@ import { MediaStore } from '../../core/media/media-store.js';
 import type { Runtime } from '../../runtime.js';
 import { principalOf } from '../plugins/authenticate.js';
 import { SYSTEM_CREATOR, webpageView } from './knowledge-base-views.js';
-import { wotnotErrorsFor } from './wotnot-errors.js';
-import { numericId, okResponse, wotnotErrorResponse } from './wotnot-schemas.js';
+import {
+  KB_DELETE_ROUTE,
+  kbErrorResponses,
+  kbParams,
+  KB_ROUTE,
+  KB_TAGS,
+} from './knowledge-base-config.js';
+import { numericId, okResponse } from './wotnot-schemas.js';
 
-const TAGS = ['WotNot: AI studio'];
-/** The AI studio pages spell the not-found message without a full stop. */
-const KB_ERRORS = wotnotErrorsFor({
-  overrides: { RESOURCE_NOT_FOUND: { message: 'Resource not found' } },
-});
-const AI = {
-  errors: KB_ERRORS,
-  auth: {
-    mode: 'principal',
-    permission: 'ai_studio.full_access',
-    unauthorizedCode: 'JWT_SIGNATURE_EXCEPTION',
-  },
-} as const;
-const errors = {
-  400: wotnotErrorResponse,
-  401: wotnotErrorResponse,
-  403: wotnotErrorResponse,
-  404: wotnotErrorResponse,
-};
-/** The delete route's documented 401 is the plain UNAUTHORIZED one. */
-const AI_DELETE = {
-  errors: KB_ERRORS,
-  auth: { mode: 'principal', permission: 'ai_studio.full_access' },
-} as const;
-const kbParams = z.object({ knowledge_base_id: numericId });
 /** The largest file a knowledge base takes (extraction has its own per-type rules). */
 const MAX_SOURCE_FILE_BYTES = 20 * 1024 * 1024;
 const MAX_TEXT_CHARS = 1_000_000;
@@ -63,13 +44,13 @@ export async function registerKnowledgeSourceRoutes(
     scope
       .withTypeProvider<ZodTypeProvider>()
       .post('/api/v1/ai/knowledge-base/:knowledge_base_id/upload/sources', {
-        config: AI,
+        config: KB_ROUTE,
         schema: {
-          tags: TAGS,
+          tags: KB_TAGS,
           summary: 'Add text and file sources (multipart: any number of text and file fields)',
           consumes: ['multipart/form-data'],
           params: kbParams,
-          response: { 200: z.record(z.string(), z.unknown()), ...errors },
+          response: { 200: z.record(z.string(), z.unknown()), ...kbErrorResponses },
         },
         handler: async (request) => {
           const { accountId, userId } = principalOf(request);
@@ -148,9 +129,9 @@ export async function registerKnowledgeSourceRoutes(
   });
 
   api.post('/v1/ai/knowledge-base/:knowledge_base_id/data-sources/webpages', {
-    config: AI,
+    config: KB_ROUTE,
     schema: {
-      tags: TAGS,
+      tags: KB_TAGS,
       summary: 'Add web pages (one source per URL)',
       params: kbParams,
       body: z.object({ urls: z.array(url).min(1).max(100) }),
@@ -159,7 +140,7 @@ export async function registerKnowledgeSourceRoutes(
           ok: z.literal(true),
           data_sources: z.array(z.record(z.string(), z.unknown())),
         }),
-        ...errors,
+        ...kbErrorResponses,
       },
     },
     handler: async (request) => {
@@ -179,9 +160,9 @@ export async function registerKnowledgeSourceRoutes(
   });
 
   api.post('/v1/ai/knowledge-base/:knowledge_base_id/data-sources/domain', {
-    config: AI,
+    config: KB_ROUTE,
     schema: {
-      tags: TAGS,
+      tags: KB_TAGS,
       summary: 'Add a whole domain (crawled: sitemap, then links; robots.txt honoured)',
       params: kbParams,
       body: z.object({
@@ -195,7 +176,7 @@ export async function registerKnowledgeSourceRoutes(
       }),
       response: {
         200: z.object({ ok: z.literal(true), domain_id: z.number(), request_id: z.string() }),
-        ...errors,
+        ...kbErrorResponses,
       },
     },
     handler: async (request) => {
@@ -215,13 +196,13 @@ export async function registerKnowledgeSourceRoutes(
   });
 
   api.delete('/v1/ai/knowledge-bases/:knowledge_base_id/data-sources', {
-    config: AI_DELETE,
+    config: KB_DELETE_ROUTE,
     schema: {
-      tags: TAGS,
+      tags: KB_TAGS,
       summary: 'Delete data sources (and their indexed chunks)',
       params: kbParams,
       body: z.object({ data_sources: z.array(numericId).min(1).max(1_000) }),
-      response: { 200: okResponse, ...errors },
+      response: { 200: okResponse, ...kbErrorResponses },
     },
     handler: async (request) => {
       const { accountId } = principalOf(request);
@@ -235,9 +216,9 @@ export async function registerKnowledgeSourceRoutes(
   });
 
   api.get('/api/v1/ai/status/sources', {
-    config: AI,
+    config: KB_ROUTE,
     schema: {
-      tags: TAGS,
+      tags: KB_TAGS,
       summary: 'Training status of data sources (`source_ids`: comma-separated)',
       querystring: z.object({
         source_ids: z
@@ -260,7 +241,7 @@ export async function registerKnowledgeSourceRoutes(
           ),
           ok: z.literal(true),
         }),
-        ...errors,
+        ...kbErrorResponses,
       },
     },
     handler: async (request) => {
