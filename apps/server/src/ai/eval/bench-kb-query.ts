@@ -25,10 +25,10 @@ const LEXICAL_LIMIT = 20;
 // ---------------------------------------------------------------------------------------------
 // query
 
-const TEXT_SEED = 424_242;
+export const TEXT_SEED = 424_242;
 
 /** Writes generated sources and chunks straight into the tables, in large transactions. */
-function fillKnowledgeBase(
+export function fillKnowledgeBase(
   raw: BetterSqlite3.Database,
   kb: { accountId: number; kbId: number },
   chunks: number,

@@ -12,12 +12,17 @@
 //   npm run eval:kb -- --json out.json    # the per-question ranks as JSON, for diffing runs
 //   npm run eval:kb -- --via-http         # the fake embedder through the fake OpenAI server
 //                                         # and the real OpenAiClient (same vectors)
+//   npm run eval:kb -- --distractors 100000
+//                                         # the corpus inside 100,000 generated chunks (the
+//                                         # bench's text): BM25 as planned at that size against
+//                                         # BM25 ranking every match, no hybrid
 // With PARLEY_AI_BASE_URL and PARLEY_AI_EMBEDDINGS_MODEL set (and PARLEY_AI_API_KEY if the
 // provider wants one), hybrid uses that provider through the real client instead: a real
 // embedding model, e.g. a local Ollama. Then the result depends on the model, not on the repo.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { GuardedHttpClient } from '../../security/guarded-fetch.js';
@@ -27,6 +32,8 @@ import { OpenAiClient } from '../llm/openai-client.js';
 import { searchHybrid } from '../retrieval/hybrid.js';
 import { searchLexical, type Passage, type SearchRequest } from '../retrieval/search.js';
 import type { Embedder } from '../training/index-chunks.js';
+import { fillKnowledgeBase, TEXT_SEED } from './bench-kb-query.js';
+import { createTextGenerator } from './bench-text.js';
 import { createKnowledgeBase, indexFile, openScratchDatabase } from './scratch-kb.js';
 
 const HERE = import.meta.dirname;
@@ -104,6 +111,16 @@ async function chooseEmbedder(
   };
 }
 
+/** Generated chunks (the query benchmark's text) written into the corpus's knowledge base. */
+function addDistractors(file: string, kb: { accountId: number; kbId: number }, chunks: number) {
+  const raw = new BetterSqlite3(file);
+  try {
+    fillKnowledgeBase(raw, kb, chunks, createTextGenerator(TEXT_SEED), false);
+  } finally {
+    raw.close();
+  }
+}
+
 function corpusFiles(): string[] {
   return fs
     .readdirSync(CORPUS, { recursive: true, withFileTypes: true })
@@ -147,6 +164,7 @@ async function main(): Promise<void> {
       'max-tokens': { type: 'string' },
       json: { type: 'string' },
       'via-http': { type: 'boolean', default: false },
+      distractors: { type: 'string' },
     },
   });
   const maxTokens = Number(args['max-tokens'] ?? DEFAULT_MAX_TOKENS);
@@ -181,10 +199,13 @@ async function main(): Promise<void> {
       fileOfSource.set(source.id, file);
     }
     const indexMs = performance.now() - started;
+    const distractors = Number(args.distractors ?? 0);
+    if (distractors > 0) addDistractors(scratch.file, kb, distractors);
     const passages = await database.db
       .selectFrom('kb_chunks')
       .select(['source_id', 'section'])
       .where('kb_id', '=', kb.kbId)
+      .where('source_id', 'in', [...fileOfSource.keys()])
       .execute();
     // An answer no passage could ever satisfy (a typo, a heading that changed) is a broken
     // question, not a miss.
@@ -200,13 +221,30 @@ async function main(): Promise<void> {
       }
     }
 
-    const retrievers: Retriever[] = [
-      { name: 'BM25', search: (request) => searchLexical(database.db, database.dialect, request) },
-      {
-        name: 'hybrid',
-        search: (request) => searchHybrid(database.db, database.dialect, request, embedder),
-      },
-    ];
+    const lexical: Retriever = {
+      name: 'BM25',
+      search: (request) => searchLexical(database.db, database.dialect, request),
+    };
+    const retrievers: Retriever[] =
+      distractors > 0
+        ? [
+            lexical,
+            {
+              name: 'BM25 exact',
+              search: (request) =>
+                searchLexical(database.db, database.dialect, {
+                  ...request,
+                  rankingBudget: Infinity,
+                }),
+            },
+          ]
+        : [
+            lexical,
+            {
+              name: 'hybrid',
+              search: (request) => searchHybrid(database.db, database.dialect, request, embedder),
+            },
+          ];
     const outcomes = new Map<string, Outcome[]>();
     for (const retriever of retrievers) {
       const list: Outcome[] = [];
@@ -266,7 +304,11 @@ async function main(): Promise<void> {
     ]))
       console.log(line);
     console.log('');
-    console.log(`hybrid = BM25 and cosine similarity, fused by RRF; embeddings: ${embedderLabel}.`);
+    console.log(
+      distractors > 0
+        ? `${String(distractors)} generated chunks added to the knowledge base; BM25 exact = every match ranked.`
+        : `hybrid = BM25 and cosine similarity, fused by RRF; embeddings: ${embedderLabel}.`,
+    );
 
     for (const retriever of retrievers) {
       const list = outcomes.get(retriever.name) ?? [];

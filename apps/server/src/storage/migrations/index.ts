@@ -8,6 +8,7 @@ import { channelInbox } from './0006-channel-inbox.js';
 import { media } from './0007-media.js';
 import { knowledgeBases } from './0008-knowledge-bases.js';
 import { aiPromptsFunctions } from './0009-ai-prompts-functions.js';
+import { kbSearchScope } from './0010-kb-search-scope.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   media,
   knowledgeBases,
   aiPromptsFunctions,
+  kbSearchScope,
 ];
