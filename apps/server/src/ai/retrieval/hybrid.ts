@@ -1,8 +1,11 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../../storage/database.js';
 import type { DialectName } from '../../storage/dialects/dialect.js';
 import type { Embedder } from '../training/index-chunks.js';
 import { coverage, queryTerms } from './query-terms.js';
 import { searchLexical, type Passage, type SearchRequest } from './search.js';
+import { nearestChunks } from './vector-index.js';
+import type { KbChunksTable } from '../store/kb-tables.js';
 
 /** Reciprocal rank fusion's constant (the usual 60): ranks matter, raw scores do not. */
 const RRF_K = 60;
@@ -28,9 +31,8 @@ function vectorOf(bytes: Buffer): Float32Array {
 
 /**
  * Hybrid retrieval when an embeddings provider is configured: the BM25 list and a vector
- * list (cosine over the knowledge bases' chunk vectors, scanned in the process: exact, and
- * fast enough for the tens of thousands of chunks a support knowledge base has) fused by
- * reciprocal rank. Without an embedder it is the lexical list.
+ * list (nearest chunks by cosine) fused by reciprocal rank. Without an embedder it is the
+ * lexical list.
  */
 export async function searchHybrid(
   db: Db,
@@ -44,25 +46,13 @@ export async function searchHybrid(
     return lexical.slice(0, request.limit);
   const [query] = await embedder.embed([request.question]);
   if (query === undefined) return lexical.slice(0, request.limit);
-  const rows = await db
-    .selectFrom('kb_chunks')
-    .select(['id', 'source_id', 'text', 'title', 'url', 'section', 'embedding'])
-    .where('account_id', '=', request.accountId)
-    .where('kb_id', 'in', [...request.knowledgeBaseIds])
-    .where('embedding', 'is not', null)
-    .execute();
   const terms = queryTerms(request.question);
-  const vector = rows
-    .flatMap((row) =>
-      row.embedding === null ? [] : [{ row, similarity: cosine(query, vectorOf(row.embedding)) }],
-    )
-    .sort((a, b) => b.similarity - a.similarity)
-    .slice(0, depth);
+  const vector = await vectorList(db, dialect, request, query, depth);
   const fused = new Map<number, { passage: Passage; score: number }>();
   lexical.forEach((passage, rank) => {
     fused.set(passage.chunkId, { passage, score: 1 / (RRF_K + rank + 1) });
   });
-  vector.forEach(({ row }, rank) => {
+  vector.forEach((row, rank) => {
     const id = row.id;
     const entry = fused.get(id);
     const add = 1 / (RRF_K + rank + 1);
@@ -85,4 +75,55 @@ export async function searchHybrid(
     .sort((a, b) => b.score - a.score)
     .slice(0, request.limit)
     .map((entry) => entry.passage);
+}
+
+type ChunkRow = Pick<
+  Selectable<KbChunksTable>,
+  'id' | 'source_id' | 'text' | 'title' | 'url' | 'section'
+>;
+
+/**
+ * The chunks nearest to the question: from sqlite-vec where it is loaded (vector-index.ts),
+ * otherwise every chunk vector of the knowledge bases scanned in the process (exact; fine for
+ * the tens of thousands of chunks a support knowledge base has, slow beyond).
+ */
+async function vectorList(
+  db: Db,
+  dialect: DialectName,
+  request: SearchRequest,
+  query: Float32Array,
+  depth: number,
+): Promise<ChunkRow[]> {
+  const columns = ['id', 'source_id', 'text', 'title', 'url', 'section'] as const;
+  const hits = await nearestChunks(db, dialect, request.knowledgeBaseIds, query, depth);
+  if (hits !== null) {
+    if (hits.length === 0) return [];
+    const rows = await db
+      .selectFrom('kb_chunks')
+      .select(columns)
+      .where('account_id', '=', request.accountId)
+      .where('kb_id', 'in', [...request.knowledgeBaseIds])
+      .where(
+        'id',
+        'in',
+        hits.map((hit) => hit.chunkId),
+      )
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return hits.flatMap((hit) => byId.get(hit.chunkId) ?? []);
+  }
+  const rows = await db
+    .selectFrom('kb_chunks')
+    .select([...columns, 'embedding'])
+    .where('account_id', '=', request.accountId)
+    .where('kb_id', 'in', [...request.knowledgeBaseIds])
+    .where('embedding', 'is not', null)
+    .execute();
+  return rows
+    .flatMap((row) =>
+      row.embedding === null ? [] : [{ row, similarity: cosine(query, vectorOf(row.embedding)) }],
+    )
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, depth)
+    .map(({ row }) => row);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { SqliteDialect } from 'kysely';
+import * as sqliteVec from 'sqlite-vec';
 import type { StorageDialect } from './dialect.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -28,7 +29,21 @@ export function sqliteDialect(filename: string): StorageDialect {
       if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
       const database = new BetterSqlite3(filename);
       for (const pragma of PRAGMAS) database.pragma(pragma);
+      loadVectorExtension(database);
       return new SqliteDialect({ database: new StatementCache(database) });
     },
   };
+}
+
+/**
+ * sqlite-vec (vector search for knowledge bases) comes as a prebuilt extension per platform,
+ * an optional npm dependency. Where none exists for the platform, knowledge-base search falls
+ * back to scanning vectors in the process (ai/retrieval/vector-index.ts checks which).
+ */
+function loadVectorExtension(database: BetterSqlite3.Database): void {
+  try {
+    sqliteVec.load(database);
+  } catch {
+    // No build for this platform: vector search scans in the process instead.
+  }
 }
