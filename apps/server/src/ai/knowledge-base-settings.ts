@@ -26,6 +26,13 @@ export function parseKnowledgeBaseSettings(raw: string): KnowledgeBaseSettings {
 
 export const refreshFrequencies = ['daily', 'weekly', 'monthly'] as const;
 
+/** A refresh frequency as the API takes it: one of those, or "never" / null for none. */
+export const refreshFrequencyInput = z
+  .enum([...refreshFrequencies, 'never'])
+  .nullable()
+  .optional()
+  .transform((value) => (value === 'never' || value === undefined ? null : value));
+
 const DAY_MS = 24 * 60 * 60 * 1_000;
 
 /** When a source refreshed with this frequency is due next. */

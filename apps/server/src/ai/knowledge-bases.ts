@@ -24,6 +24,8 @@ export interface NewSource {
   readonly source: string;
   /** The form field it came in (the upload answer groups sources by field). */
   readonly field?: string;
+  /** A page (`url`) trained again on this schedule (the `kb.train` job re-runs itself). */
+  readonly refreshFrequency?: RefreshFrequency | null;
 }
 
 /** Training runs longer than this fail with a reason instead of staying "in progress". */
@@ -254,8 +256,8 @@ export class KnowledgeBases {
         source: source.source,
         title: null,
         status: 'in-progress',
-        refresh_frequency: null,
-        next_refresh_at: nextRefreshAt(null, now),
+        refresh_frequency: source.refreshFrequency ?? null,
+        next_refresh_at: nextRefreshAt(source.refreshFrequency ?? null, now),
         created_by: by,
         created_at: now,
         updated_at: now,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import type { JobDefinition } from '../../jobs/queue.js';
 import type { GuardedHttpClient } from '../../security/guarded-fetch.js';
+import { nextRefreshAt } from '../knowledge-base-settings.js';
+import type { KbSourceRow } from '../store/kb-tables.js';
 import { failSource, indexDocument, type Embedder } from './index-chunks.js';
 import { SourceFailure, sourceDocument } from './source-document.js';
 
@@ -47,19 +49,43 @@ export function trainJob(
         );
         await indexDocument(context.db, source, document, deps.embedder);
       } catch (error) {
-        if (error instanceof SourceFailure) {
-          await failSource(context.db, source.id, error.message);
-          return;
-        }
-        if (job.attempt < job.maxAttempts) throw error;
+        if (!(error instanceof SourceFailure) && job.attempt < job.maxAttempts) throw error;
         await failSource(
           context.db,
           source.id,
-          `training failed: ${error instanceof Error ? error.message : String(error)}`,
+          error instanceof SourceFailure
+            ? error.message
+            : `training failed: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
+      await scheduleRefresh(context, source);
     },
   };
+}
+
+/**
+ * A page with a refresh frequency trains again when it is due: the same job, enqueued for
+ * later (durable, like every job). A page that failed is retried on the same schedule;
+ * unchanged content is recognised by its hash and keeps its chunks (indexDocument).
+ */
+async function scheduleRefresh(context: ServiceContext, source: KbSourceRow): Promise<void> {
+  if (source.type !== 'url' || source.domain_id !== null) return;
+  const next = nextRefreshAt(source.refresh_frequency, Date.now());
+  if (next === null) return;
+  await context.db
+    .updateTable('kb_sources')
+    .set({ next_refresh_at: next })
+    .where('id', '=', source.id)
+    .execute();
+  await context.queue.enqueue(
+    'kb.train',
+    { accountId: source.account_id, sourceId: source.id },
+    {
+      runAt: next,
+      accountId: source.account_id,
+      idempotencyKey: `kb.train:${String(source.id)}:refresh:${String(next)}`,
+    },
+  );
 }
 
 /** Rejects with a SourceFailure when the budget runs out first. */

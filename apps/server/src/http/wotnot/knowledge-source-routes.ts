@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { KnowledgeBases, NewSource } from '../../ai/knowledge-bases.js';
-import { refreshFrequencies } from '../../ai/knowledge-base-settings.js';
+import { refreshFrequencyInput } from '../../ai/knowledge-base-settings.js';
 import { DomainError } from '../../core/errors/domain-error.js';
 import { MediaStore } from '../../core/media/media-store.js';
 import type { Runtime } from '../../runtime.js';
@@ -134,7 +134,11 @@ export async function registerKnowledgeSourceRoutes(
       tags: KB_TAGS,
       summary: 'Add web pages (one source per URL)',
       params: kbParams,
-      body: z.object({ urls: z.array(url).min(1).max(100) }),
+      body: z.object({
+        urls: z.array(url).min(1).max(100),
+        /** Parley's addition: re-train these pages on a schedule (default: never). */
+        refresh_frequency: refreshFrequencyInput,
+      }),
       response: {
         200: z.object({
           ok: z.literal(true),
@@ -149,7 +153,12 @@ export async function registerKnowledgeSourceRoutes(
       const added = await kbs.addSources(
         accountId,
         request.params.knowledge_base_id,
-        unique.map((page) => ({ type: 'url' as const, name: page, source: page })),
+        unique.map((page) => ({
+          type: 'url' as const,
+          name: page,
+          source: page,
+          refreshFrequency: request.body.refresh_frequency,
+        })),
         userId,
       );
       return {
@@ -172,7 +181,7 @@ export async function registerKnowledgeSourceRoutes(
         exclude_urls: z
           .union([z.string().max(10_000), z.array(z.string().max(2_048)).max(200)])
           .optional(),
-        refresh_frequency: z.enum(refreshFrequencies).nullable().optional(),
+        refresh_frequency: refreshFrequencyInput,
       }),
       response: {
         200: z.object({ ok: z.literal(true), domain_id: z.number(), request_id: z.string() }),
@@ -188,7 +197,7 @@ export async function registerKnowledgeSourceRoutes(
       const domain = await kbs.addDomain(
         accountId,
         request.params.knowledge_base_id,
-        { url: request.body.url, excludeUrls: patterns, refreshFrequency: refresh ?? null },
+        { url: request.body.url, excludeUrls: patterns, refreshFrequency: refresh },
         userId,
       );
       return { ok: true as const, domain_id: domain.id, request_id: domain.request_id };
