@@ -2,6 +2,10 @@ import dns from 'node:dns';
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import net, { type LookupFunction } from 'node:net';
+import { isForbiddenAddress } from './forbidden-address.js';
+import type { GuardedConnectionPool } from './guarded-pool.js';
+
+export { isForbiddenAddress } from './forbidden-address.js';
 
 /**
  * The one HTTP client for requests made on a user's behalf (webhooks, HTTP blocks,
@@ -44,6 +48,11 @@ export interface GuardedRequestInit extends Pick<
   readonly followRedirects?: boolean;
   /** Aborting cancels the request (a pending DNS lookup, connection or body read alike). */
   readonly signal?: AbortSignal;
+  /**
+   * Keep-alive connections to reuse (see GuardedConnectionPool). Without one, every request
+   * has a connection of its own, closed when it is answered.
+   */
+  readonly connections?: GuardedConnectionPool;
 }
 
 export interface GuardedResponse {
@@ -85,71 +94,6 @@ const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
 function abortedError(signal: AbortSignal | undefined): GuardedFetchError {
   return new GuardedFetchError('ABORTED', 'the request was aborted', { cause: signal?.reason });
-}
-
-function ipv4Number(address: string): number {
-  return address.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
-}
-
-/**
- * IPv4 that is not the public Internet: "this network", private, carrier-grade NAT,
- * loopback, link-local (cloud metadata), IETF and documentation blocks, 6to4 relays,
- * benchmarking, multicast, reserved and broadcast.
- */
-const FORBIDDEN_V4 = (
-  '0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 ' +
-  '192.0.0.0/24 192.0.2.0/24 192.88.99.0/24 192.168.0.0/16 198.18.0.0/15 ' +
-  '198.51.100.0/24 203.0.113.0/24 224.0.0.0/4 240.0.0.0/4'
-)
-  .split(' ')
-  .map((cidr): { size: number; block: number } => {
-    const [base = '', bits = '32'] = cidr.split('/');
-    const size = 2 ** (32 - Number(bits));
-    return { size, block: Math.floor(ipv4Number(base) / size) };
-  });
-
-function forbiddenV4(address: string): boolean {
-  const value = ipv4Number(address);
-  return FORBIDDEN_V4.some(({ size, block }) => Math.floor(value / size) === block);
-}
-
-/** The eight 16-bit words of a valid IPv6 address (an embedded IPv4 tail included). */
-function ipv6Words(address: string): number[] {
-  let text = address.split('%')[0] ?? '';
-  const tail = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
-  if (tail !== undefined) {
-    const value = ipv4Number(tail);
-    text = `${text.slice(0, -tail.length)}${Math.floor(value / 65536).toString(16)}:${(value % 65536).toString(16)}`;
-  }
-  const [head = '', rest] = text.split('::');
-  const words = (part: string) => (part === '' ? [] : part.split(':').map((w) => parseInt(w, 16)));
-  const left = words(head);
-  const right = rest === undefined ? [] : words(rest);
-  return [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-}
-
-function embeddedV4(high: number, low: number): string {
-  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
-}
-
-/**
- * Whether an address is anything but a public unicast one. IPv6 forms that carry an IPv4
- * address (mapped `::ffff:a.b.c.d`, compatible `::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4
- * `2002::/16`) are judged by that address; otherwise only global unicast (2000::/3)
- * outside documentation and Teredo passes.
- */
-export function isForbiddenAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 4) return forbiddenV4(address);
-  if (family !== 6) return true;
-  const [w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0] = ipv6Words(address);
-  const zeroPrefix = w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0 && w4 === 0;
-  if (zeroPrefix && (w5 === 0xffff || w5 === 0)) return forbiddenV4(embeddedV4(w6, w7));
-  if (w0 === 0x64 && w1 === 0xff9b && w2 === 0 && w3 === 0 && w4 === 0 && w5 === 0)
-    return forbiddenV4(embeddedV4(w6, w7));
-  if (w0 === 0x2002) return forbiddenV4(embeddedV4(w1, w2));
-  if ((w0 & 0xe000) !== 0x2000) return true; // ULA, link-local, multicast, unassigned
-  return w0 === 0x2001 && (w1 === 0x0db8 || w1 === 0); // documentation, Teredo
 }
 
 export class GuardedHttpClient {
@@ -229,64 +173,118 @@ export class GuardedHttpClient {
     const payload = body === undefined ? undefined : Buffer.from(body);
     const hopHeaders = Object.fromEntries(headers);
     if (payload !== undefined) hopHeaders['content-length'] = String(payload.length);
-    const transport = url.protocol === 'https:' ? https : http;
-    return new Promise<GuardedResponse>((resolve, reject) => {
-      let settled = false;
-      const finish = (outcome: () => void) => {
+    const request: HopRequest = { url, method, headers: hopHeaders, payload, cap, deadline };
+    const agent = init.connections?.agentFor(url, addresses);
+    // A kept-alive connection the server has closed meanwhile fails before any answer: an
+    // idempotent request is sent again, on another connection to the same checked addresses.
+    for (let attempt = 1; ; attempt++) {
+      const retry = agent !== undefined && attempt < 3 && (method === 'GET' || method === 'HEAD');
+      const outcome = await send(request, addresses, agent, retry, signal);
+      if (outcome !== STALE) return outcome;
+    }
+  }
+}
+
+interface HopRequest {
+  readonly url: URL;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly payload: Buffer | undefined;
+  readonly cap: number;
+  readonly deadline: number;
+}
+
+/** What a request on a reused connection got when the server had closed it. */
+const STALE = Symbol('stale connection');
+
+const STALE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+function isStale(request: http.ClientRequest, error: NodeJS.ErrnoException): boolean {
+  return request.reusedSocket && error.code !== undefined && STALE_CODES.has(error.code);
+}
+
+/**
+ * One request over a connection to the checked addresses: a new one (no agent), or a
+ * kept-alive one of the agent, which the agent only ever opens to the same addresses.
+ */
+function send(
+  hop: HopRequest,
+  addresses: readonly dns.LookupAddress[],
+  agent: http.Agent | undefined,
+  retryStale: boolean,
+  signal: AbortSignal | undefined,
+): Promise<GuardedResponse | typeof STALE> {
+  const { url, cap, deadline } = hop;
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise<GuardedResponse | typeof STALE>((resolve, reject) => {
+    let settled = false;
+    // `reusable`: the answer was read to its end, so a kept-alive connection can serve the
+    // next request. Anything else (cut off, timed out, aborted, failed) closes it.
+    const finish = (outcome: () => void, reusable = false) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      outcome();
+      if (!reusable || agent === undefined) request.destroy();
+    };
+    const fail = (code: GuardedFetchErrorCode, message: string, cause?: unknown) => {
+      finish(() => {
+        reject(new GuardedFetchError(code, `${url.host}: ${message}`, { cause }));
+      });
+    };
+    // Without an agent (agent: false), a fresh socket per request, never a pooled one.
+    const lookup = pinnedLookup(addresses);
+    const request = transport.request(url, {
+      method: hop.method,
+      headers: hop.headers,
+      agent: agent ?? false,
+      lookup,
+    });
+    const remaining = Math.max(0, deadline - Date.now());
+    const timer = setTimeout(fail, remaining, 'TIMEOUT', 'no complete answer in time');
+    // Destroying the request (in finish) closes the socket: the server sees it go.
+    const onAbort = () => {
+      finish(() => {
+        reject(abortedError(signal));
+      });
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (retryStale && isStale(request, error)) {
+        finish(() => {
+          resolve(STALE);
+        });
+        return;
+      }
+      fail('NETWORK', error.message, error);
+    });
+    request.on('response', (response: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = (truncated: boolean) => {
+        const body = Buffer.concat(chunks);
+        const head = { status: response.statusCode ?? 0, headers: response.headers };
+        const text = () => body.toString('utf8');
+        finish(() => {
+          resolve({ ...head, url: url.href, body, truncated, text });
+        }, !truncated);
+      };
+      response.on('data', (chunk: Buffer) => {
         if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        outcome();
-        request.destroy();
-      };
-      const fail = (code: GuardedFetchErrorCode, message: string, cause?: unknown) => {
-        finish(() => {
-          reject(new GuardedFetchError(code, `${url.host}: ${message}`, { cause }));
-        });
-      };
-      // agent: false: a fresh socket per request, never a pooled one opened for another check.
-      const lookup = pinnedLookup(addresses);
-      const request = transport.request(url, { method, headers: hopHeaders, agent: false, lookup });
-      const remaining = Math.max(0, deadline - Date.now());
-      const timer = setTimeout(fail, remaining, 'TIMEOUT', 'no complete answer in time');
-      // Destroying the request (in finish) closes the socket: the server sees it go.
-      const onAbort = () => {
-        finish(() => {
-          reject(abortedError(signal));
-        });
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      request.on('error', (error) => {
+        chunks.push(chunk.subarray(0, cap - size));
+        size += chunk.length;
+        if (size > cap) done(true);
+      });
+      response.on('end', () => {
+        done(false);
+      });
+      response.on('error', (error) => {
         fail('NETWORK', error.message, error);
       });
-      request.on('response', (response: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = (truncated: boolean) => {
-          const body = Buffer.concat(chunks);
-          const head = { status: response.statusCode ?? 0, headers: response.headers };
-          const text = () => body.toString('utf8');
-          finish(() => {
-            resolve({ ...head, url: url.href, body, truncated, text });
-          });
-        };
-        response.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          chunks.push(chunk.subarray(0, cap - size));
-          size += chunk.length;
-          if (size > cap) done(true);
-        });
-        response.on('end', () => {
-          done(false);
-        });
-        response.on('error', (error) => {
-          fail('NETWORK', error.message, error);
-        });
-      });
-      request.end(payload);
     });
-  }
+    request.end(hop.payload);
+  });
 }
 
 function parseUrl(target: string | URL): URL {

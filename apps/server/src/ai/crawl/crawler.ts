@@ -1,4 +1,5 @@
 import type { GuardedHttpClient } from '../../security/guarded-fetch.js';
+import { GuardedConnectionPool } from '../../security/guarded-pool.js';
 import { loadRobots, loadSitemapUrls, type Get } from './discover.js';
 import {
   fetchPage,
@@ -8,6 +9,7 @@ import {
   type RedirectVerdict,
 } from './fetch-page.js';
 import { Frontier, type FrontierEntry } from './frontier.js';
+import { LinkResolver } from './link-resolver.js';
 import { extractLinks } from './links.js';
 import { Pacer, whenAborted } from './pacer.js';
 import { ROBOTS_MAX_BYTES } from './robots.js';
@@ -100,10 +102,13 @@ export async function* crawl(
   const stop = new AbortController();
   const signal = AbortSignal.any([stop.signal, ...(options.signal ? [options.signal] : [])]);
   const pacer = new Pacer(delayMs);
+  // The crawl's own kept-alive connections, to its one site: closed when it ends.
+  const connections = new GuardedConnectionPool();
   const limits: FetchLimits = {
     userAgent,
     signal,
     pacer,
+    connections,
     timeoutMs: whole(options.pageTimeoutMs, CRAWL_DEFAULTS.pageTimeoutMs, 1),
     maxBytes: whole(options.maxPageBytes, CRAWL_DEFAULTS.maxPageBytes, 1),
   };
@@ -131,6 +136,7 @@ export async function* crawl(
     pacer.intervalMs = Math.max(delayMs, Math.min(crawlDelayMs, MAX_CRAWL_DELAY_MS));
     const scope = createScope(start, options.pathPrefix, options.excludePatterns);
     const frontier = new Frontier(scope, robots.rules, maxDepth);
+    const resolver = new LinkResolver();
     // A page's redirect is followed only where a link to the target would be.
     const pageLimits: FetchLimits = {
       ...limits,
@@ -158,7 +164,7 @@ export async function* crawl(
           const id = started++;
           const visit = async () => {
             const result: PageResult = await fetchPage(http, entry.url, pageLimits);
-            return { id, page: settle(entry, result, frontier) };
+            return { id, page: settle(entry, result, frontier, resolver) };
           };
           inFlight.set(id, visit());
         }
@@ -183,6 +189,7 @@ export async function* crawl(
     return { ...summary, ...frontier.counts, stoppedBy };
   } finally {
     stop.abort();
+    connections.close();
   }
 }
 
@@ -196,6 +203,7 @@ function settle(
   entry: FrontierEntry,
   result: PageResult,
   frontier: Frontier,
+  resolver: LinkResolver,
 ): CrawledPage | undefined {
   const { url, depth } = entry;
   if (result.kind === 'aborted') return undefined;
@@ -215,8 +223,8 @@ function settle(
     const links = extractLinks(result.body);
     const base = (links.base === undefined ? undefined : normaliseUrl(links.base, final)) ?? final;
     for (const href of links.hrefs) {
-      const link = normaliseUrl(href, base);
-      if (link !== undefined) frontier.offer(link, depth + 1);
+      const link = resolver.resolve(href, base);
+      if (link !== undefined) frontier.offer(link.url, depth + 1, link.key);
     }
     const canonical =
       links.canonical === undefined ? undefined : normaliseUrl(links.canonical, base);

@@ -3,6 +3,7 @@ import {
   type GuardedHttpClient,
   type GuardedResponse,
 } from '../../security/guarded-fetch.js';
+import type { GuardedConnectionPool } from '../../security/guarded-pool.js';
 import type { Pacer } from './pacer.js';
 import { normaliseUrl } from './url.js';
 
@@ -23,6 +24,8 @@ export interface FetchLimits {
   readonly pacer?: Pacer;
   /** Where a redirect may lead, asked before the target is requested. Default: anywhere. */
   readonly redirects?: (target: URL) => RedirectVerdict;
+  /** Kept-alive connections to reuse (the crawl's own). */
+  readonly connections?: GuardedConnectionPool;
 }
 
 /**
@@ -91,6 +94,7 @@ export async function fetchResource(
         maxResponseBytes: limits.maxBytes,
         followRedirects: false,
         signal,
+        connections: limits.connections,
       });
     } catch (error) {
       if (wasAborted(error, signal)) return { kind: 'aborted' };

@@ -38,11 +38,14 @@ export class Frontier {
     this.#maxDepth = maxDepth;
   }
 
-  /** A discovered URL: queued if new and allowed; counted if skipped. */
-  offer(url: URL, depth: number): void {
+  /**
+   * A discovered URL: queued if new and allowed; counted if skipped. `key` is its crawlKey
+   * when the caller has it already.
+   */
+  offer(url: URL, depth: number, knownKey?: string): void {
     // Too deep is not remembered: the same URL may still turn up nearer the start.
     if (depth > this.#maxDepth) return;
-    const key = crawlKey(url);
+    const key = knownKey ?? crawlKey(url);
     if (this.#states.has(key)) return;
     const verdict = this.#judge(url);
     if (verdict !== undefined) {

@@ -25,28 +25,34 @@ export function extractLinks(html: string): PageLinks {
   for (const match of html.matchAll(TOKENS)) {
     const tag = match[2]?.toLowerCase();
     if (tag === undefined) continue; // a comment or a script/style block
-    const attributes = readAttributes(match[3] ?? '');
-    const href = attributes.get('href');
+    const attributes = readAttributes(match[3] ?? '', tag === 'link');
+    const href = attributes.href;
     if (href === undefined || href === '') continue;
     if (tag === 'a' || tag === 'area') hrefs.push(href);
     else if (tag === 'base') base ??= href;
     else if (canonical === undefined) {
-      const rel = (attributes.get('rel') ?? '').toLowerCase().split(/\s+/);
+      const rel = (attributes.rel ?? '').toLowerCase().split(/\s+/);
       if (rel.includes('canonical')) canonical = href;
     }
   }
   return { hrefs, canonical, base };
 }
 
-function readAttributes(source: string): Map<string, string> {
-  const attributes = new Map<string, string>();
+/**
+ * The first `href` (and `rel`, when asked) of a tag, decoded: the first occurrence of an
+ * attribute wins, as in the HTML parsing algorithm. Only these two are decoded: a page has
+ * about 150 links, each with classes and titles nobody reads.
+ */
+function readAttributes(source: string, withRel: boolean): { href?: string; rel?: string } {
+  const found: { href?: string; rel?: string } = {};
   for (const match of source.matchAll(ATTRIBUTE)) {
     const name = (match[1] ?? '').toLowerCase();
-    // The first occurrence of an attribute wins, as in the HTML parsing algorithm.
-    if (attributes.has(name)) continue;
-    attributes.set(name, decodeEntities(match[2] ?? match[3] ?? match[4] ?? '').trim());
+    if (name !== 'href' && !(withRel && name === 'rel')) continue;
+    if (found[name] !== undefined) continue;
+    found[name] = decodeEntities(match[2] ?? match[3] ?? match[4] ?? '').trim();
+    if (found.href !== undefined && (!withRel || found.rel !== undefined)) break;
   }
-  return attributes;
+  return found;
 }
 
 const NAMED: Readonly<Record<string, string>> = {
@@ -60,6 +66,7 @@ const NAMED: Readonly<Record<string, string>> = {
 
 /** The entities that turn up in URLs; other named ones are left as written. */
 function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
     const lower = entity.toLowerCase();
     if (lower.startsWith('#')) {

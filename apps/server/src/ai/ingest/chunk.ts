@@ -3,6 +3,7 @@
 // larger than the budget is split (prose at sentences, code at lines, lists between items,
 // tables between rows with the header repeated). Headings do not appear in the text: they are
 // the chunk's `section`, which the caller stores (and may prepend when embedding) separately.
+import { countJoined } from './joined-tokens.js';
 import { splitText } from './text-split.js';
 import { countTokens } from './tokens.js';
 import type { Block, ExtractedDocument } from './types.js';
@@ -87,32 +88,35 @@ export function chunkDocument(doc: ExtractedDocument, options: ChunkOptions = {}
   return chunks;
 }
 
-// Joins packed blocks. The packing used per-block counts; the joined text is counted once to
-// confirm, and only when BPE merges at the seams pushed it over is it re-packed block by block.
+// Joins packed blocks. The packing used per-block counts plus one token per separator; the
+// exact count of the joined text (from the blocks' counts and their seams, see countJoined)
+// confirms it, and only when BPE merges at the seams pushed it over is it re-packed block by
+// block.
 function packExactly(pieces: Piece[], maxTokens: number): Piece[] {
-  if (pieces.length === 0) return [];
-  const all = joinPieces(pieces);
+  const [first, ...rest] = pieces;
+  if (first === undefined) return [];
+  const all = rest.reduce(joinTwo, first);
   if (all.tokens <= maxTokens) return [all];
   const out: Piece[] = [];
-  let group: Piece[] = [];
-  for (const piece of pieces) {
-    const candidate = [...group, piece];
-    if (group.length === 0 || joinPieces(candidate).tokens <= maxTokens) {
+  let group = first;
+  for (const piece of rest) {
+    const candidate = joinTwo(group, piece);
+    if (candidate.tokens <= maxTokens) {
       group = candidate;
       continue;
     }
-    out.push(joinPieces(group));
-    group = [piece];
+    out.push(group);
+    group = piece;
   }
-  if (group.length > 0) out.push(joinPieces(group));
+  out.push(group);
   return out;
 }
 
-function joinPieces(group: Piece[]): Piece {
-  const [only] = group;
-  if (group.length === 1 && only !== undefined) return only;
-  const text = group.map((p) => p.text).join(BLOCK_SEPARATOR);
-  return { text, tokens: countTokens(text) };
+function joinTwo(left: Piece, right: Piece): Piece {
+  return {
+    text: `${left.text}${BLOCK_SEPARATOR}${right.text}`,
+    tokens: countJoined(left.text, left.tokens, BLOCK_SEPARATOR, right.text, right.tokens),
+  };
 }
 
 // One block as one or more texts, each within the budget.

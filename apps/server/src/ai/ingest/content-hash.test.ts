@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHash } from './content-hash.js';
+import { contentHash, normalizeForHash } from './content-hash.js';
 
 describe('contentHash', () => {
   it('is a sha256 hex digest', () => {
@@ -17,5 +17,18 @@ describe('contentHash', () => {
   it('changes when the content changes', () => {
     expect(contentHash('Price: 49 EUR')).not.toBe(contentHash('Price: 59 EUR'));
     expect(contentHash('price')).not.toBe(contentHash('Price'));
+  });
+
+  it('turns every run of whitespace into one space', () => {
+    const pieces = ['a', ' ', '  ', '\n', '\r\n', '\t', '\u00a0', '\u3000', ' \n ', 'ü', '.'];
+    let seed = 11;
+    const random = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+    for (let i = 0; i < 300; i++) {
+      const text = Array.from(
+        { length: 1 + Math.floor(random() * 10) },
+        () => pieces[Math.floor(random() * pieces.length)] ?? '',
+      ).join('');
+      expect(normalizeForHash(text)).toBe(text.normalize('NFC').replace(/\s+/gu, ' ').trim());
+    }
   });
 });

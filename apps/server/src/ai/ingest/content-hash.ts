@@ -4,7 +4,12 @@
 import { createHash } from 'node:crypto';
 
 export function normalizeForHash(text: string): string {
-  return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+  // The same as replacing every run of whitespace with one space, minus the runs that are
+  // one space already (most of them), which need no replacing.
+  return text
+    .normalize('NFC')
+    .replace(/\s{2,}|[^\S ]/gu, ' ')
+    .trim();
 }
 
 /** sha256, as 64 lowercase hex digits, of the normalised text. */

@@ -7,7 +7,7 @@ import { Element, Text, type AnyNode } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
 import { htmlBlocks, normalizeInline } from './html-blocks.js';
 import { isBoilerplate, type WalkContext } from './html-filter.js';
-import type { Block } from './types.js';
+import type { Block, ExtractedDocument } from './types.js';
 
 export interface ExtractedHtml {
   title: string;
@@ -33,9 +33,27 @@ interface PageScan {
 }
 
 export function extractHtml(html: string, baseUrl?: string): ExtractedHtml {
+  const { scan, document } = extractPage(html);
+  const base = resolveBase(scan.baseHref, baseUrl);
+  return {
+    ...document,
+    links: absoluteLinks(scan.hrefs, base),
+    canonical: scan.canonicalHref === null ? null : absoluteUrl(scan.canonicalHref, base),
+    lang: scan.lang,
+  };
+}
+
+/**
+ * The title and blocks alone, for callers that need no links: resolving a docs page's ~150
+ * hrefs was a tenth of extracting it, and the crawler finds its links itself.
+ */
+export function extractHtmlDocument(html: string): ExtractedDocument {
+  return extractPage(html).document;
+}
+
+function extractPage(html: string): { scan: PageScan; document: ExtractedDocument } {
   const root = parseDocument(html);
   const scan = scanPage(root.children);
-  const base = resolveBase(scan.baseHref, baseUrl);
   const classVerdicts = new Map<string, boolean>();
 
   const content = chooseContent(scan);
@@ -51,13 +69,7 @@ export function extractHtml(html: string, baseUrl?: string): ExtractedHtml {
 
   const firstHeading = blocks.find((block) => block.kind === 'heading');
   const title = scan.title || scan.ogTitle || (firstHeading?.text ?? '');
-  return {
-    title,
-    blocks,
-    links: absoluteLinks(scan.hrefs, base),
-    canonical: scan.canonicalHref === null ? null : absoluteUrl(scan.canonicalHref, base),
-    lang: scan.lang,
-  };
+  return { scan, document: { title, blocks } };
 }
 
 function scanPage(nodes: AnyNode[]): PageScan {

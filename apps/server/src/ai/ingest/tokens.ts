@@ -21,7 +21,7 @@ const TEXT_ONLY = { disallowedSpecial: new Set<string>() };
 // clears (one entry per pre-token, a pre-token at least one character), and is cleared
 // instead. Long texts are tokenized in segments so a single call respects the same bound.
 const CHARS_BETWEEN_CLEARS = 500_000;
-const SEGMENT_CHARS = 100_000;
+export const SEGMENT_CHARS = 100_000;
 setMergeCacheSize(CHARS_BETWEEN_CLEARS);
 let charsSinceClear = 0;
 

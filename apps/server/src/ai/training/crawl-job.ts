@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../../core/context.js';
 import type { JobDefinition } from '../../jobs/queue.js';
-import { crawl, type CrawlOptions } from '../crawl/crawler.js';
-import { ExtractionError } from '../ingest/errors.js';
-import { extractHtml } from '../ingest/html.js';
-import { extractDocument } from '../ingest/extract.js';
+import { crawl, type CrawledPage, type CrawlOptions, type CrawlSummary } from '../crawl/crawler.js';
 import { nextRefreshAt, refreshFrequencies } from '../knowledge-base-settings.js';
 import type { KbDomainRow, KbSourceRow } from '../store/kb-tables.js';
-import { indexDocument } from './index-chunks.js';
-import { indexable, SourceFailure } from './source-document.js';
+import { CrawlWriter, type PageOutcome } from './crawl-writer.js';
+import { embedChunks } from './index-chunks.js';
+import { mapAhead } from './map-ahead.js';
+import type { PageDocument } from './page-document.js';
+import { PagePool } from './page-pool.js';
 import type { TrainingDependencies } from './train-job.js';
 
 /** The longest one domain may crawl and train before it stops with that reason. */
@@ -17,6 +17,8 @@ export const CRAWL_BUDGET_MS = 30 * 60 * 1_000;
 export interface CrawlDependencies extends TrainingDependencies {
   /** Crawl limits and politeness (tests shorten timeouts). */
   readonly crawl?: Partial<Omit<CrawlOptions, 'startUrl' | 'excludePatterns' | 'signal'>>;
+  /** Worker threads extracting and chunking pages (0: all on the main thread). */
+  readonly pageWorkers?: number;
 }
 
 const patterns = z.array(z.string()).catch([]);
@@ -24,10 +26,13 @@ const frequency = z.enum(refreshFrequencies).nullable().catch(null);
 
 /**
  * `kb.crawl`: crawls a domain and trains each page as a `url` source of it, as pages
- * arrive. Re-syncing is the same job: a page whose text is unchanged (by hash) keeps its
- * chunks, a changed one has its chunks replaced, a new one is added, and a page the crawl
- * no longer finds (gone, or now failing with 404) is removed with its chunks. Failed pages
- * are kept as failed sources with their reason. A refresh frequency schedules the next run.
+ * arrive: while the crawler fetches, the pages found are extracted and chunked on worker
+ * threads (PagePool) and written several per transaction (CrawlWriter), in the order the
+ * crawler found them. Re-syncing is the same job: a page whose text is unchanged (by hash)
+ * keeps its chunks, a changed one has its chunks replaced, a new one is added, and a page the
+ * crawl no longer finds (gone, or now failing with 404) is removed with its chunks. Failed
+ * pages are kept as failed sources with their reason. A refresh frequency schedules the next
+ * run.
  */
 export function crawlJob(
   context: ServiceContext,
@@ -64,75 +69,67 @@ export function crawlJob(
           await db.selectFrom('kb_sources').selectAll().where('domain_id', '=', domain.id).execute()
         ).map((row) => [row.source, row]),
       );
+      const writer = new CrawlWriter(db, domain, known);
       const seen = new Set<string>();
-      const progress = { crawled: 0, failed: 0 };
       const pages = crawl(deps.http, {
         ...deps.crawl,
         startUrl: domain.url,
         excludePatterns: patterns.parse(JSON.parse(domain.exclude_urls)),
         signal: AbortSignal.timeout(CRAWL_BUDGET_MS),
       });
-      let step = await pages.next();
-      while (step.done !== true) {
-        const page = step.value;
-        const url = page.ok ? page.finalUrl : page.url;
-        seen.add(url);
-        const source = known.get(url) ?? (await insertPage(context, domain, url));
-        known.set(url, source);
-        try {
-          if (!page.ok) throw new SourceFailure(page.error);
-          const document = page.contentType.includes('html')
-            ? extractHtml(page.body, page.finalUrl)
-            : await extractDocument({
-                bytes: Buffer.from(page.body, 'utf8'),
-                filename: 'page.txt',
-                mime: 'text/plain',
-              });
-          await indexDocument(db, source, indexable(document, page.finalUrl, url), deps.embedder);
-          progress.crawled += 1;
-        } catch (error) {
-          if (!(error instanceof SourceFailure || error instanceof ExtractionError)) throw error;
-          progress.failed += 1;
-          await db
-            .updateTable('kb_sources')
-            .set({ status: 'failed', failed_reason: error.message, updated_at: Date.now() })
-            .where('id', '=', source.id)
-            .execute();
+      const pool = new PagePool({ size: deps.pageWorkers });
+      // A few pages ahead per worker: none waits for the next page while one is written.
+      const ahead = 2 * pool.size + 2;
+      const documents: AsyncIterator<PageResult, CrawlSummary> = mapAhead(
+        pages,
+        (page) => pageResult(page, pool),
+        ahead,
+      );
+      try {
+        let step = await documents.next();
+        while (step.done !== true) {
+          const { url, result } = step.value;
+          seen.add(url);
+          await writer.add(await pageOutcome(url, result, writer, deps));
+          step = await writer.whileWaiting(documents.next());
         }
-        await db
-          .updateTable('kb_domains')
-          .set({ pages_crawled: progress.crawled, pages_failed: progress.failed })
-          .where('id', '=', domain.id)
-          .execute();
-        step = await pages.next();
+        await writer.flush();
+        await finish(context, domain, step.value.stoppedBy, known, seen, writer.progress);
+      } finally {
+        // Ended early by an error: the crawl stops too (a no-op after a whole run).
+        await documents.return?.().catch(() => undefined);
+        await pool.close();
       }
-      await finish(context, domain, step.value.stoppedBy, known, seen, progress);
     },
   };
 }
 
-async function insertPage(
-  context: ServiceContext,
-  domain: KbDomainRow,
+/** A crawled page as its source URL and its document (or why it has none). */
+interface PageResult {
+  readonly url: string;
+  readonly result: PageDocument;
+}
+
+async function pageResult(page: CrawledPage, pool: PagePool): Promise<PageResult> {
+  if (!page.ok) return { url: page.url, result: { failure: page.error } };
+  const url = page.finalUrl;
+  return { url, result: await pool.document(page, url) };
+}
+
+/** What to write for a page: its document and, when it changed, its vectors. */
+async function pageOutcome(
   url: string,
-): Promise<KbSourceRow> {
-  const now = Date.now();
-  return context.db
-    .insertInto('kb_sources')
-    .values({
-      account_id: domain.account_id,
-      kb_id: domain.kb_id,
-      domain_id: domain.id,
-      type: 'url',
-      name: url,
-      source: url,
-      status: 'in-progress',
-      created_by: domain.created_by,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  result: PageDocument,
+  writer: CrawlWriter,
+  deps: CrawlDependencies,
+): Promise<PageOutcome> {
+  if ('failure' in result) return { url, failure: result.failure };
+  const { document } = result;
+  // An unchanged page keeps its chunks and vectors: the provider is not asked again.
+  const vectors = writer.needsWrite(url, document)
+    ? await embedChunks(document, deps.embedder)
+    : undefined;
+  return { url, document, vectors };
 }
 
 async function finish(
