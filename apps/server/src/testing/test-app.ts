@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Logger } from 'pino';
 import { loadConfig, type Environment } from '../config/config.js';
 import { bootstrapFirstAccount } from '../core/accounts/bootstrap.js';
@@ -135,4 +135,19 @@ async function existingFirstAccount(runtime: Runtime): Promise<CreatedAccount> {
 
 export function bearer(token: string): { authorization: string } {
   return { authorization: `Bearer ${token}` };
+}
+
+/** A JSON POST with the first account's token (or another one). */
+export function postJson(
+  t: TestApp,
+  url: string,
+  body: unknown,
+  token = t.first.accountToken,
+): Promise<LightMyRequestResponse> {
+  return t.app.inject({
+    method: 'POST',
+    url,
+    headers: { ...bearer(token), 'content-type': 'application/json' },
+    payload: JSON.stringify(body),
+  });
 }

@@ -5,6 +5,7 @@
  * side's HTML extraction. Comments and script/style bodies are skipped so that markup
  * quoted inside them is not taken for links. Values come back entity-decoded, unresolved.
  */
+import { decodeEntities } from '../ingest/entities.js';
 
 export interface PageLinks {
   readonly hrefs: readonly string[];
@@ -53,26 +54,4 @@ function readAttributes(source: string, withRel: boolean): { href?: string; rel?
     if (found.href !== undefined && (!withRel || found.rel !== undefined)) break;
   }
   return found;
-}
-
-const NAMED: Readonly<Record<string, string>> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-};
-
-/** The entities that turn up in URLs; other named ones are left as written. */
-function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
-    const lower = entity.toLowerCase();
-    if (lower.startsWith('#')) {
-      const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : Number(lower.slice(1));
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED[lower] ?? whole;
-  });
 }

@@ -3,6 +3,7 @@
 // since "**Pro** plan" should embed and read as "Pro plan".
 import { Lexer, type MarkedToken, type Token, type Tokens } from 'marked';
 import { extractHtml } from './html.js';
+import { decodeEntities } from './entities.js';
 import type { Block } from './types.js';
 
 export interface MarkdownResult {
@@ -175,29 +176,4 @@ function tidy(text: string): string {
     .map((line) => line.replace(/\s+/gu, ' ').trim())
     .filter((line) => line !== '')
     .join('\n');
-}
-
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: '\u00a0',
-};
-
-// marked's lexer leaves entities as written ("&amp;"); the renderer would decode them. Only
-// the common ones are handled: Markdown authors rarely write others.
-function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/giu, (whole, name: string) => {
-    if (name.startsWith('#')) {
-      const code =
-        name[1] === 'x' || name[1] === 'X'
-          ? parseInt(name.slice(2), 16)
-          : parseInt(name.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-  });
 }

@@ -26,7 +26,6 @@ export type SearchPlan =
   | {
       readonly kind: 'common-terms';
       readonly match: string;
-      readonly selective: readonly string[];
     };
 
 /** Sizes the plan weighs: the knowledge bases searched, and the whole index. */
@@ -80,9 +79,5 @@ export function planSearch(
     selective.length > 0
       ? selective.map(ftsPhrase).join(' OR ')
       : rarestFirst.slice(0, 2).map(ftsPhrase).join(' AND ');
-  return {
-    kind: 'common-terms',
-    match: `${scope}(${filter})`,
-    selective: (selective.length > 0 ? selective : rarestFirst.slice(0, 2)).map((t) => t.term),
-  };
+  return { kind: 'common-terms', match: `${scope}(${filter})` };
 }

@@ -141,11 +141,21 @@ export async function insertChunks(db: Db, rows: readonly ChunkRow[]): Promise<v
 }
 
 /** A source that could not be trained, with the reason a person can act on. */
-export async function failSource(db: Db, sourceId: number, reason: string): Promise<void> {
+export async function failSource(
+  db: Db,
+  sourceId: number,
+  reason: string,
+  nextRefresh: number | null = null,
+): Promise<void> {
   const now = Date.now();
   await db
     .updateTable('kb_sources')
-    .set({ status: 'failed', failed_reason: reason.slice(0, 1_000), updated_at: now })
+    .set({
+      status: 'failed',
+      failed_reason: reason.slice(0, 1_000),
+      next_refresh_at: nextRefresh,
+      updated_at: now,
+    })
     .where('id', '=', sourceId)
     .execute();
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startStaticSite, type StaticSite } from '../../testing/fakes/static-site.js';
-import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
+import { createTestApp, postJson, type TestApp } from '../../testing/test-app.js';
 import { DIALECTS } from '../../testing/test-databases.js';
 import { waitFor } from '../../testing/wait-for.js';
 
@@ -23,13 +23,7 @@ describe.each(DIALECTS)('knowledge base training on %s', (dialect) => {
     await site.close();
   });
 
-  const post = (url: string, body: unknown) =>
-    t.app.inject({
-      method: 'POST',
-      url,
-      headers: { ...bearer(t.first.accountToken), 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
+  const post = (url: string, body: unknown) => postJson(t, url, body);
   const createKb = async () =>
     (await post('/v1/ai/knowledge-base', { name: 'Docs' })).json<{ id: number }>().id;
   const domainOf = (id: number) =>

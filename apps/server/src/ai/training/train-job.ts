@@ -41,13 +41,15 @@ export function trainJob(
       if (source === undefined) return; // deleted meanwhile
       const budget = deps.budgetMs ?? TRAIN_BUDGET_MS;
       const signal = AbortSignal.timeout(budget);
+      const now = Date.now();
+      const nextRefresh = nextRefreshAt(source.refresh_frequency, now);
       try {
         const document = await withBudget(
           sourceDocument(context.db, deps.http, source, signal),
           signal,
           budget,
         );
-        await indexDocument(context.db, source, document, deps.embedder);
+        await indexDocument(context.db, source, document, deps.embedder, now);
       } catch (error) {
         if (!(error instanceof SourceFailure) && job.attempt < job.maxAttempts) throw error;
         await failSource(
@@ -56,27 +58,25 @@ export function trainJob(
           error instanceof SourceFailure
             ? error.message
             : `training failed: ${error instanceof Error ? error.message : String(error)}`,
+          nextRefresh,
         );
       }
-      await scheduleRefresh(context, source);
+      if (nextRefresh !== null) await scheduleRefresh(context, source, nextRefresh);
     },
   };
 }
 
 /**
- * A page with a refresh frequency trains again when it is due: the same job, enqueued for
- * later (durable, like every job). A page that failed is retried on the same schedule;
+ * A page with a refresh frequency trains again when it is due (`next_refresh_at`, written
+ * with the outcome): the same job, enqueued for later (durable, like every job). A page that failed is retried on the same schedule;
  * unchanged content is recognised by its hash and keeps its chunks (indexDocument).
  */
-async function scheduleRefresh(context: ServiceContext, source: KbSourceRow): Promise<void> {
+async function scheduleRefresh(
+  context: ServiceContext,
+  source: KbSourceRow,
+  next: number,
+): Promise<void> {
   if (source.type !== 'url' || source.domain_id !== null) return;
-  const next = nextRefreshAt(source.refresh_frequency, Date.now());
-  if (next === null) return;
-  await context.db
-    .updateTable('kb_sources')
-    .set({ next_refresh_at: next })
-    .where('id', '=', source.id)
-    .execute();
   await context.queue.enqueue(
     'kb.train',
     { accountId: source.account_id, sourceId: source.id },
