@@ -1,10 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import {
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type Dialect,
+  type Kysely,
+} from 'kysely';
 import * as sqliteVec from 'sqlite-vec';
 import type { StorageDialect } from './dialect.js';
-import { StatementCache } from './statement-cache.js';
+import { GroupCommitSqliteDriver } from './sqlite-driver.js';
 
 /**
  * Pragmas for an embedded server: WAL so readers never block the writer,
@@ -30,8 +36,18 @@ export function sqliteDialect(filename: string): StorageDialect {
       const database = new BetterSqlite3(filename);
       for (const pragma of PRAGMAS) database.pragma(pragma);
       loadVectorExtension(database);
-      return new SqliteDialect({ database: new StatementCache(database) });
+      return groupCommitDialect(database);
     },
+  };
+}
+
+/** Kysely's SQLite dialect with Parley's driver (group commit, cached statements). */
+function groupCommitDialect(database: BetterSqlite3.Database): Dialect {
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new GroupCommitSqliteDriver(database),
+    createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
   };
 }
 

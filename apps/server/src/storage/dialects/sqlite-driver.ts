@@ -1,0 +1,301 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  SelectQueryNode,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely';
+import { StatementCache } from './statement-cache.js';
+
+/** How long a group may stay open, and how many writers it may take, before it commits. */
+export interface GroupCommitLimits {
+  readonly maxWriters: number;
+  readonly maxOpenMs: number;
+}
+
+export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxWriters: 256, maxOpenMs: 10 };
+
+/** One open SQLite transaction shared by the writers of a group. */
+interface Group {
+  readonly openedAt: number;
+  writers: number;
+  readonly waiting: { resolve: () => void; reject: (error: Error) => void }[];
+}
+
+const TRANSACTION_SAVEPOINT = 'parley_tx';
+
+/**
+ * Kysely driver for the one better-sqlite3 connection, with group commit.
+ *
+ * SQLite has one writer, and a commit costs more than the few statements of a typical
+ * Parley transaction (it appends every touched page to the WAL). So writes share commits:
+ * a transaction (or a write outside one) joins the open SQLite transaction as a savepoint,
+ * and when it is done the connection goes to the next lease in line; the shared
+ * transaction commits when nobody is waiting any more — after the event loop has taken in
+ * what else arrived meanwhile (`setImmediate`) — or when the group is full. A writer's
+ * `transaction().execute()` resolves only after that commit, so nothing a caller does
+ * after its write (answering a request, publishing an event, running a job it enqueued)
+ * happens before the write is committed; if the commit fails, every writer of the group
+ * gets the error.
+ *
+ * Each transaction is a savepoint, so one that fails rolls back alone. An error that ends
+ * SQLite's transaction itself (disk full, I/O) fails the whole group. Reads do not wait for
+ * the group: like PostgreSQL readers under `synchronous_commit = off`, they may see a
+ * group's writes a moment before those are committed (decision 0013).
+ */
+export class GroupCommitSqliteDriver implements Driver {
+  readonly #database: BetterSqlite3.Database;
+  readonly #connection: GroupCommitConnection;
+  readonly #limits: GroupCommitLimits;
+  /** Leases waiting for the connection, first come first served. */
+  readonly #waiters: (() => void)[] = [];
+  #held = false;
+  #group: Group | undefined;
+  /** Whether the current lease wrote in the group (then it waits for the group's commit). */
+  #leaseWrote = false;
+  #flushScheduled = false;
+
+  constructor(database: BetterSqlite3.Database, limits = DEFAULT_GROUP_COMMIT_LIMITS) {
+    this.#database = database;
+    this.#connection = new GroupCommitConnection(new StatementCache(database), () => {
+      this.#joinGroup();
+    });
+    this.#limits = limits;
+  }
+
+  async init(): Promise<void> {
+    // The database is opened by the dialect; nothing to do.
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    if (!this.#held) {
+      this.#held = true;
+      this.#leaseWrote = false;
+      return Promise.resolve(this.#connection);
+    }
+    return new Promise((resolve) => {
+      this.#waiters.push(() => {
+        this.#leaseWrote = false;
+        resolve(this.#connection);
+      });
+    });
+  }
+
+  beginTransaction(): Promise<void> {
+    return this.#attempt(() => {
+      this.#joinGroup();
+      this.#run(`savepoint ${TRANSACTION_SAVEPOINT}`);
+    });
+  }
+
+  commitTransaction(): Promise<void> {
+    return this.#attempt(() => {
+      this.#run(`release ${TRANSACTION_SAVEPOINT}`);
+    });
+  }
+
+  rollbackTransaction(): Promise<void> {
+    return this.#attempt(() => {
+      if (!this.#database.inTransaction) return; // SQLite already ended it: the group fails
+      this.#run(`rollback to ${TRANSACTION_SAVEPOINT}`);
+      this.#run(`release ${TRANSACTION_SAVEPOINT}`);
+    });
+  }
+
+  savepoint(_connection: DatabaseConnection, name: string): Promise<void> {
+    return this.#attempt(() => {
+      this.#run(`savepoint ${quoteName(name)}`);
+    });
+  }
+
+  rollbackToSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
+    return this.#attempt(() => {
+      this.#run(`rollback to ${quoteName(name)}`);
+    });
+  }
+
+  releaseSavepoint(_connection: DatabaseConnection, name: string): Promise<void> {
+    return this.#attempt(() => {
+      this.#run(`release ${quoteName(name)}`);
+    });
+  }
+
+  async releaseConnection(): Promise<void> {
+    const group = this.#group;
+    if (group === undefined || !this.#leaseWrote) {
+      this.#handOver();
+      return;
+    }
+    group.writers += 1;
+    const full =
+      group.writers >= this.#limits.maxWriters ||
+      performance.now() - group.openedAt >= this.#limits.maxOpenMs;
+    if (full) {
+      const failure = this.#commitGroup(group);
+      this.#handOver();
+      if (failure !== undefined) throw failure;
+      return;
+    }
+    const committed = new Promise<void>((resolve, reject) => {
+      group.waiting.push({ resolve, reject });
+    });
+    this.#handOver();
+    this.#scheduleFlush();
+    await committed;
+  }
+
+  destroy(): Promise<void> {
+    return this.#attempt(() => {
+      const group = this.#group;
+      if (group !== undefined) this.#commitGroup(group);
+      this.#connection.close();
+    });
+  }
+
+  /** Runs synchronous SQLite work as the promise Kysely's driver interface expects. */
+  #attempt(work: () => void): Promise<void> {
+    try {
+      work();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  /** The current lease writes: it joins the open group, or opens one. */
+  #joinGroup(): void {
+    this.#leaseWrote = true;
+    if (this.#group !== undefined) return;
+    // Take the write lock up front: a deferred transaction that reads and then writes
+    // cannot wait for another process's lock (SQLite answers BUSY at once).
+    this.#run('begin immediate');
+    this.#group = { openedAt: performance.now(), writers: 0, waiting: [] };
+  }
+
+  /**
+   * Commits on the next turn of the event loop, after the I/O that arrived meanwhile had
+   * its chance to join. A lease holding the connection then will schedule it again.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      const group = this.#group;
+      if (group === undefined || this.#held) return;
+      this.#commitGroup(group);
+    });
+  }
+
+  /** Commits the shared transaction and settles every writer that waited for it. */
+  #commitGroup(group: Group): Error | undefined {
+    this.#group = undefined;
+    let failure: Error | undefined;
+    try {
+      if (this.#database.inTransaction) this.#run('commit');
+      else failure = new Error('SQLite ended the shared transaction: its work was rolled back');
+    } catch (error) {
+      failure = asError(error);
+      if (this.#database.inTransaction) this.#run('rollback');
+    }
+    for (const writer of group.waiting) {
+      if (failure === undefined) writer.resolve();
+      else writer.reject(failure);
+    }
+    return failure;
+  }
+
+  #handOver(): void {
+    const next = this.#waiters.shift();
+    if (next === undefined) {
+      this.#held = false;
+      return;
+    }
+    next();
+  }
+
+  #run(sql: string): void {
+    this.#connection.run(sql);
+  }
+}
+
+/** The connection Kysely sees: runs compiled queries on cached prepared statements. */
+class GroupCommitConnection implements DatabaseConnection {
+  readonly #statements: StatementCache;
+  readonly #beforeWrite: () => void;
+
+  /** `beforeWrite` runs before a statement that writes outside a transaction. */
+  constructor(statements: StatementCache, beforeWrite: () => void) {
+    this.#statements = statements;
+    this.#beforeWrite = beforeWrite;
+  }
+
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    try {
+      return Promise.resolve(this.#execute<R>(compiledQuery));
+    } catch (error) {
+      return Promise.reject(asError(error));
+    }
+  }
+
+  streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiledQuery.query)) {
+      throw new Error('the SQLite driver streams select queries only');
+    }
+    const statement = this.#statements.prepare(compiledQuery.sql);
+    const rows = statement.iterate(compiledQuery.parameters);
+    const stream: AsyncIterableIterator<QueryResult<R>> = {
+      next: () => {
+        const row = rows.next();
+        return Promise.resolve(
+          row.done === true
+            ? { done: true, value: undefined }
+            : { done: false, value: { rows: rowsOf<R>([row.value]) } },
+        );
+      },
+      return: () => {
+        rows.return?.();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+      [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
+  }
+
+  run(sql: string): void {
+    this.#statements.prepare(sql).run([]);
+  }
+
+  close(): void {
+    this.#statements.close();
+  }
+
+  #execute<R>({ sql, parameters }: CompiledQuery): QueryResult<R> {
+    const statement = this.#statements.prepare(sql);
+    if (!statement.readonly) this.#beforeWrite();
+    if (statement.reader) return { rows: rowsOf<R>(statement.all(parameters)) };
+    const { changes, lastInsertRowid } = statement.run(parameters);
+    return {
+      numAffectedRows: BigInt(changes),
+      insertId: BigInt(lastInsertRowid),
+      rows: [],
+    };
+  }
+}
+
+/**
+ * Rows come from SQLite typed as unknown; Kysely's result type `R` is the query builder's
+ * promise about them, which the schema and the query guarantee (as in Kysely's own driver).
+ */
+function rowsOf<R>(rows: unknown[]): R[] {
+  return rows as R[];
+}
+
+function quoteName(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
