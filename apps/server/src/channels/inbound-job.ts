@@ -6,7 +6,7 @@ import type { MessagesService } from '../core/messages/messages-service.js';
 import type { JobDefinition } from '../jobs/queue.js';
 import type { ChannelRow } from '../storage/schema-conversations.js';
 import { inTransaction, type UnitOfWork } from '../storage/transaction.js';
-import type { InboundEvent, ProviderRequest } from './adapter.js';
+import type { ChannelAdapter, InboundEvent, ProviderRequest } from './adapter.js';
 import { channelContext, type ChannelAdapters, type SecretsOf } from './registry.js';
 
 declare module '../jobs/job-types.js' {
@@ -76,17 +76,29 @@ export interface InboundDependencies {
 
 /** How many webhooks one job applies before it yields to other work (others continue). */
 const DRAIN_BATCH = 200;
+/**
+ * Webhooks applied in one transaction. One commit per webhook made a busy channel's drain
+ * wait for a commit per message; a few dozen per commit keep the order and cost one.
+ */
+const WEBHOOKS_PER_TRANSACTION = 32;
 /** A status can overtake the send job's record of the provider id: tries before giving up. */
 const UNMATCHED_STATUS_TRIES = 3;
 
 class StatusNotYetKnown extends Error {}
 
+/** Thrown to roll back a batch whose webhook at `appliable` must wait: the rest is redone. */
+class ApplyFewer extends Error {
+  constructor(readonly appliable: number) {
+    super(`apply the first ${String(appliable)} webhooks only`);
+  }
+}
+
 /**
  * `channel.inbound`: applies a channel's pending webhooks strictly in the order they were
- * accepted, each in its own transaction together with everything it causes (the message,
- * the bot's turn, the statuses). The oldest pending row is locked first, so two jobs of one
- * channel never apply webhooks side by side or out of order: the second waits, then finds
- * the row done and goes on with the next.
+ * accepted, a few dozen per transaction, each together with everything it causes (the
+ * message, the bot's turn, the statuses). The pending rows are locked first, so two jobs of
+ * one channel never apply webhooks side by side or out of order: the second waits, then
+ * finds the rows done and goes on with the next.
  */
 export function channelInboundJob(
   context: ServiceContext,
@@ -107,54 +119,94 @@ export function channelInboundJob(
         .executeTakeFirst();
       const adapter = channel === undefined ? undefined : deps.adapters.get(channel.provider);
       if (channel === undefined || adapter === undefined) return;
-      const giveUpOnStatuses = job.attempt >= UNMATCHED_STATUS_TRIES;
-      for (let applied = 0; applied < DRAIN_BATCH; applied++) {
-        const more = await inTransaction(context.db, async (unit) => {
-          const head = await unit.db
-            .selectFrom('channel_inbox')
-            .select(['id', 'request'])
-            .where('channel_id', '=', channel.id)
-            .where('processed_at', 'is', null)
-            .orderBy('id')
-            .limit(1)
-            .$if(context.dialect === 'postgres', (query) => query.forUpdate())
-            .executeTakeFirst();
-          if (head === undefined) return false;
-          const stored = storedRequest.parse(JSON.parse(head.request));
-          const request: ProviderRequest = { ...stored, body: Buffer.from(stored.body, 'base64') };
-          let error: string | null = null;
-          try {
-            const events = await adapter.parseInbound(
-              channelContext(channel, deps.secretsOf),
-              request,
-            );
-            for (const event of events) {
-              const known = await apply(context, deps, unit, channel, event);
-              if (!known && !giveUpOnStatuses) throw new StatusNotYetKnown();
-            }
-          } catch (failure) {
-            // Retried with backoff (the row stays first in line); anything else is recorded
-            // on the row so one broken payload never blocks the channel.
-            if (failure instanceof StatusNotYetKnown) throw failure;
-            error = failure instanceof Error ? failure.message : String(failure);
-            context.logger.warn(
-              { channel: channel.id, inbox: head.id, error },
-              'inbound webhook failed',
-            );
-          }
-          await unit.db
-            .updateTable('channel_inbox')
-            .set({ processed_at: context.clock.now(), error })
-            .where('id', '=', head.id)
-            .execute();
-          return true;
-        });
-        if (!more) return;
+      const drain = new InboxDrain(context, deps, channel, adapter, {
+        giveUpOnStatuses: job.attempt >= UNMATCHED_STATUS_TRIES,
+      });
+      let applied = 0;
+      let limit = WEBHOOKS_PER_TRANSACTION;
+      while (applied < DRAIN_BATCH) {
+        let step: { applied: number; more: boolean };
+        try {
+          step = await drain.applyNext(limit);
+        } catch (error) {
+          if (!(error instanceof ApplyFewer)) throw error;
+          // A status in the batch waits for its send: apply what comes before it, then retry
+          // that webhook alone (it throws StatusNotYetKnown and the job backs off).
+          limit = Math.max(1, error.appliable);
+          continue;
+        }
+        applied += step.applied;
+        limit = WEBHOOKS_PER_TRANSACTION;
+        if (!step.more) return;
       }
       // More than a batch waiting: a fresh job continues after others had their turn.
       await context.queue.enqueue('channel.inbound', { accountId, channelId }, { accountId });
     },
   };
+}
+
+/** One channel's inbox, applied oldest first. */
+class InboxDrain {
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly deps: InboundDependencies,
+    private readonly channel: ChannelRow,
+    private readonly adapter: ChannelAdapter,
+    private readonly options: { readonly giveUpOnStatuses: boolean },
+  ) {}
+
+  /** Applies up to `limit` pending webhooks in one transaction; `more` when some may remain. */
+  applyNext(limit: number): Promise<{ applied: number; more: boolean }> {
+    const { context, channel } = this;
+    return inTransaction(context.db, async (unit) => {
+      const heads = await unit.db
+        .selectFrom('channel_inbox')
+        .select(['id', 'request'])
+        .where('channel_id', '=', channel.id)
+        .where('processed_at', 'is', null)
+        .orderBy('id')
+        .limit(limit)
+        .$if(context.dialect === 'postgres', (query) => query.forUpdate())
+        .execute();
+      for (const [index, head] of heads.entries()) {
+        try {
+          await this.#applyOne(unit, head);
+        } catch (error) {
+          if (error instanceof StatusNotYetKnown && index > 0) throw new ApplyFewer(index);
+          throw error;
+        }
+      }
+      return { applied: heads.length, more: heads.length === limit };
+    });
+  }
+
+  async #applyOne(unit: UnitOfWork, head: { id: number; request: string }): Promise<void> {
+    const { context, deps, channel } = this;
+    const stored = storedRequest.parse(JSON.parse(head.request));
+    const request: ProviderRequest = { ...stored, body: Buffer.from(stored.body, 'base64') };
+    let error: string | null = null;
+    try {
+      const events = await this.adapter.parseInbound(
+        channelContext(channel, deps.secretsOf),
+        request,
+      );
+      for (const event of events) {
+        const known = await apply(context, deps, unit, channel, event);
+        if (!known && !this.options.giveUpOnStatuses) throw new StatusNotYetKnown();
+      }
+    } catch (failure) {
+      // Retried with backoff (the row stays first in line); anything else is recorded on the
+      // row so one broken payload never blocks the channel.
+      if (failure instanceof StatusNotYetKnown) throw failure;
+      error = failure instanceof Error ? failure.message : String(failure);
+      context.logger.warn({ channel: channel.id, inbox: head.id, error }, 'inbound webhook failed');
+    }
+    await unit.db
+      .updateTable('channel_inbox')
+      .set({ processed_at: context.clock.now(), error })
+      .where('id', '=', head.id)
+      .execute();
+  }
 }
 
 /** Applies one event in `unit`; false for a status whose message is not (yet) known. */

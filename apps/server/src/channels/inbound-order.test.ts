@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inboundMessage, text, wamid } from '../testing/fakes/whatsapp-webhooks.js';
+import { inboundMessage, statusUpdate, text, wamid } from '../testing/fakes/whatsapp-webhooks.js';
 import { DIALECTS } from '../testing/test-databases.js';
 import { waitFor } from '../testing/wait-for.js';
 import { cloudHarness, type CloudHarness } from './whatsapp-cloud/cloud-harness.js';
@@ -32,6 +32,48 @@ describe.each(DIALECTS)('channel inbox on %s', (dialect) => {
         : null,
     );
     expect(stored).toEqual(texts);
+    const pending = await h.db
+      .selectFrom('channel_inbox')
+      .select('id')
+      .where('processed_at', 'is', null)
+      .execute();
+    expect(pending).toEqual([]);
+  });
+
+  it('holds a status that overtook its send in place: what came before is applied, what came after waits', async () => {
+    const before = wamid();
+    const after = wamid();
+    for (const payload of [
+      inboundMessage(ADA, text('before the status'), { id: before }),
+      statusUpdate(wamid(), 'delivered', ADA), // a message this channel never sent
+      inboundMessage(ADA, text('after the status'), { id: after }),
+    ]) {
+      expect((await h.deliver(payload)).statusCode).toBe(200);
+    }
+    await h.t.runtime.startWorkers();
+    const harness = h;
+    await waitFor(async () => (await harness.messages()).length === 2, 20_000, 'both messages');
+    expect((await h.messages()).map((message) => message.provider_message_id)).toEqual([
+      before,
+      after,
+    ]);
+    // The message before the status did not wait for it: it was applied at once, the status
+    // only after its retries with backoff (50 ms, then doubling) had run out.
+    const inbox = await h.db
+      .selectFrom('channel_inbox')
+      .select('processed_at')
+      .orderBy('id')
+      .execute();
+    const [beforeAt, statusAt, afterAt] = inbox.map((row) => row.processed_at ?? 0);
+    expect((statusAt ?? 0) - (beforeAt ?? 0)).toBeGreaterThanOrEqual(100);
+    expect(afterAt).toBeGreaterThanOrEqual(statusAt ?? 0);
+    // The status was retried with backoff before it was given up on; nothing stays pending.
+    const jobs = await h.db
+      .selectFrom('jobs')
+      .select('attempts')
+      .where('name', '=', 'channel.inbound')
+      .execute();
+    expect(Math.max(...jobs.map((job) => job.attempts))).toBeGreaterThanOrEqual(3);
     const pending = await h.db
       .selectFrom('channel_inbox')
       .select('id')
