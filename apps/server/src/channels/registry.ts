@@ -5,6 +5,7 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '../core/channels/channel-sender.js';
+import { sendsPerSecondOf } from '../core/channels/send-rate.js';
 import type { ChannelRow } from '../storage/schema-conversations.js';
 import type { ChannelAdapter, ChannelContext } from './adapter.js';
 import type { TokenBuckets } from './token-bucket.js';
@@ -67,7 +68,9 @@ export class AdapterSender implements ChannelSender {
         false,
       );
     }
-    await this.buckets.take(channel.id, this.adapter.capabilities.sendsPerSecond);
-    return this.adapter.send(channelContext(channel, this.secretsOf), message);
+    const context = channelContext(channel, this.secretsOf);
+    const perSecond = sendsPerSecondOf(context.config, this.adapter.capabilities.sendsPerSecond);
+    await this.buckets.take(channel.id, perSecond);
+    return this.adapter.send(context, message);
   }
 }

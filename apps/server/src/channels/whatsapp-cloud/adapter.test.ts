@@ -243,4 +243,21 @@ describe('WhatsApp Cloud adapter', () => {
     expect(offsets[5]).toBeGreaterThanOrEqual(150);
     expect(offsets[9]).toBeGreaterThanOrEqual(900);
   });
+
+  it('takes the channel’s own config.sends_per_second over the provider default', async () => {
+    const adapter = new WhatsAppCloudAdapter({ http, baseUrl: fake.url, sendsPerSecond: 2 });
+    const sender = new AdapterSender(adapter, () => SECRETS, new TokenBuckets());
+    const granted = channelRow({
+      config: JSON.stringify({ waba_id: WABA_ID, sends_per_second: 20 }),
+    });
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sender.send(granted, outbound({ type: 'text', text: `fast ${String(i)}` })),
+      ),
+    );
+    // At the default 2 per second, 20 sends would take 9 s; the channel's 20 allow them at once.
+    expect(fake.sends).toHaveLength(20);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
 });

@@ -7,6 +7,7 @@ import {
   listReply,
   statusUpdate,
   text,
+  WABA_ID,
   wamid,
 } from '../../testing/fakes/whatsapp-webhooks.js';
 import { DIALECTS } from '../../testing/test-databases.js';
@@ -39,6 +40,29 @@ describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
     expect(refused.statusCode).toBe(403);
     expect(refused.body).not.toContain('1158201444');
     expect(await h.inboundJobs()).toBe(0);
+  });
+
+  it('keeps a send rate the number was granted, and refuses one outside 1 to 1,000', async () => {
+    const patch = (sendsPerSecond: unknown) =>
+      h.t.app.inject({
+        method: 'PATCH',
+        url: `/api/native/channels/${String(h.channelId)}`,
+        headers: h.admin,
+        payload: { config: { waba_id: WABA_ID, sends_per_second: sendsPerSecond } },
+      });
+    for (const bad of [0, 1001, 2.5, '80']) {
+      const refused = await patch(bad);
+      expect(refused.statusCode).toBe(400);
+      expect(refused.body).toContain(
+        'config.sends_per_second must be a whole number from 1 to 1000',
+      );
+    }
+    const accepted = await patch(1000);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json<{ config: Record<string, unknown> }>().config).toEqual({
+      waba_id: WABA_ID,
+      sends_per_second: 1000,
+    });
   });
 
   it('refuses a bad or missing signature and stores nothing; a good one is stored as a job', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ChannelsRepository } from '../../storage/repositories/channels-repository.js';
+import { sendRateProblem } from './send-rate.js';
 import type { ChannelRow, ChannelType } from '../../storage/schema-conversations.js';
 
 export interface ChannelInput {
@@ -50,6 +51,7 @@ export class ChannelsService {
         });
       }
     }
+    assertSendRate(input.config);
     if (phoneNumber === undefined) {
       throw new DomainError('BAD_REQUEST', {
         message: '"phone_number" must be a phone number with 5 to 15 digits',
@@ -80,6 +82,7 @@ export class ChannelsService {
       secrets?: Record<string, string>;
     },
   ): Promise<ChannelRow> {
+    assertSendRate(changes.config);
     const channels = new ChannelsRepository(this.context.db, accountId);
     const channel = await this.get(accountId, channelId);
     await channels.update(channel.id, {
@@ -105,4 +108,9 @@ export class ChannelsService {
       ),
     );
   }
+}
+
+function assertSendRate(config: Record<string, unknown> | undefined): void {
+  const problem = sendRateProblem(config);
+  if (problem !== undefined) throw new DomainError('BAD_REQUEST', { message: problem });
 }
