@@ -9,6 +9,14 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const APP_SECRET = 'bench-app-secret';
+/** Webhooks per second of the paced run (the acknowledgement latency target's rate). */
+const PACED_RATE = 1000;
+
+/** Waits (at most two minutes) until the fake Cloud API has received `total` replies. */
+async function repliesSettle(fake, total) {
+  const deadline = Date.now() + 120_000;
+  while (fake.stats().received < total && Date.now() < deadline) await sleep(250);
+}
 const PHONE_NUMBER_ID = '106540352242922';
 
 /** A minimal Graph `/messages` endpoint: answers with a wamid and counts what it got. */
@@ -127,9 +135,7 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
   });
   const path = `/webhooks/channels/${channel.public_key}`;
   let i = 0;
-  const started = Date.now();
-  const before = fake.stats().received;
-  const ack = await load(`${label}: WhatsApp webhooks (acknowledged)`, {
+  const webhooks = (options) => ({
     url: `${base}${path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -145,13 +151,14 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
         },
       },
     ],
+    ...options,
   });
+  const started = Date.now();
+  const before = fake.stats().received;
+  const ack = await load(`${label}: WhatsApp webhooks (acknowledged)`, webhooks());
   // Every accepted webhook must come back as one reply; wait for the tail (bounded).
   const sent = Math.round(ack.rps * seconds);
-  const deadline = Date.now() + 120_000;
-  while (fake.stats().received - before < ack.count && Date.now() < deadline) {
-    await sleep(250);
-  }
+  await repliesSettle(fake, before + ack.count);
   const { received, lastAt } = fake.stats();
   const replies = received - before;
   const elapsed = Math.max(1, (lastAt || Date.now()) - started) / 1000;
@@ -161,10 +168,20 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
     p50_ms: null,
     p99_ms: null,
     non2xx: 0,
-    errors: replies === ack.count ? 0 : ack.count - replies,
+    errors: replies >= ack.count ? 0 : ack.count - replies,
   };
   console.log(
     `  ${endToEnd.scenario} … ${Math.round(endToEnd.rps)} replies/s (${replies} of ${ack.count}, ~${sent} accepted)`,
   );
-  return [ack, endToEnd];
+  // The acknowledgement target is a latency at a given rate (p99 at 1,000 webhooks/s), not
+  // at saturation: the same webhooks paced at PACED_RATE, the bot answering meanwhile.
+  const pacedBefore = fake.stats().received;
+  const paced = await load(
+    `${label}: WhatsApp webhooks at ${PACED_RATE}/s (acknowledged)`,
+    webhooks({ overallRate: PACED_RATE }),
+  );
+  await repliesSettle(fake, pacedBefore + paced.count);
+  const pacedReplies = fake.stats().received - pacedBefore;
+  if (pacedReplies < paced.count) paced.errors += paced.count - pacedReplies;
+  return [ack, endToEnd, paced];
 }

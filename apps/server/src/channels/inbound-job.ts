@@ -80,7 +80,7 @@ const DRAIN_BATCH = 200;
  * Webhooks applied in one transaction. One commit per webhook made a busy channel's drain
  * wait for a commit per message; a few dozen per commit keep the order and cost one.
  */
-const WEBHOOKS_PER_TRANSACTION = 32;
+const WEBHOOKS_PER_TRANSACTION = 4;
 /** A status can overtake the send job's record of the provider id: tries before giving up. */
 const UNMATCHED_STATUS_TRIES = 3;
 
