@@ -43,6 +43,8 @@ export interface SqlQueueOptions {
 const DEFAULT_LEASE_MS = 30_000;
 const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1_000;
 const PRUNE_EVERY_MS = 10 * 60 * 1_000;
+/** How often expired leases are looked for (they are at least a lease old anyway). */
+const REQUEUE_EVERY_MS = 1_000;
 
 /**
  * Jobs in a table of the application database: the embedded default. Enqueueing in a
@@ -61,6 +63,7 @@ export class SqlJobQueue implements JobQueue {
   #loop: Promise<void> | undefined;
   readonly #pause = new WakeableSleep();
   #lastPrune = 0;
+  #lastRequeue = Number.NEGATIVE_INFINITY;
   readonly #clock: Clock;
 
   constructor(options: SqlQueueOptions) {
@@ -170,15 +173,15 @@ export class SqlJobQueue implements JobQueue {
   async #claim(limit: number): Promise<JobRow[]> {
     const now = this.#clock.now();
     const { db, dialect } = this.#options;
+    await this.#requeueExpiredIfDue(now);
+    // Queued and due, oldest first: the (status, run_at) index yields them in order, so a
+    // claim reads `limit` rows whatever the backlog (an OR with expired leases made SQLite
+    // gather and sort every due row on each claim).
     const due = db
       .selectFrom('jobs')
       .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]),
-          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
-        ]),
-      )
+      .where('status', '=', 'queued')
+      .where('run_at', '<=', now)
       .orderBy('run_at')
       .limit(limit)
       .$if(dialect === 'postgres', (query) => query.forUpdate().skipLocked());
@@ -193,6 +196,22 @@ export class SqlJobQueue implements JobQueue {
       }))
       .where('id', 'in', due)
       .returningAll()
+      .execute();
+  }
+
+  /**
+   * A job whose worker died keeps `running` until its lease runs out; then it is queued
+   * again (and taken with its next attempt). Its old worker, if only slow, no longer holds
+   * the lease, so its outcome is not written. Checked once per REQUEUE_EVERY_MS at most.
+   */
+  async #requeueExpiredIfDue(now: number): Promise<void> {
+    if (now - this.#lastRequeue < REQUEUE_EVERY_MS && now >= this.#lastRequeue) return;
+    this.#lastRequeue = now;
+    await this.#options.db
+      .updateTable('jobs')
+      .set({ status: 'queued', locked_by: null, locked_until: null, updated_at: now })
+      .where('status', '=', 'running')
+      .where('locked_until', '<', now)
       .execute();
   }
 
