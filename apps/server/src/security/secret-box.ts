@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
+/** Opened secrets kept in memory (each channel and webhook has one or two). */
+const OPENED_CAPACITY = 10_000;
 
 /** Derives independent 256-bit keys for separate purposes from the one master secret. */
 export function deriveKey(masterSecret: string, purpose: string): Buffer {
@@ -14,6 +16,11 @@ export function deriveKey(masterSecret: string, purpose: string): Buffer {
  */
 export class SecretBox {
   readonly #key: Buffer;
+  /**
+   * Secrets already opened, by sealed text. A sealed text opens to one plaintext under this
+   * box's key forever, and channel secrets are opened on every webhook and every send.
+   */
+  readonly #opened = new Map<string, string>();
 
   constructor(masterSecret: string) {
     this.#key = deriveKey(masterSecret, 'secret-box');
@@ -29,6 +36,15 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
+    const known = this.#opened.get(sealed);
+    if (known !== undefined) return known;
+    const plaintext = this.#decrypt(sealed);
+    if (this.#opened.size >= OPENED_CAPACITY) this.#opened.clear();
+    this.#opened.set(sealed, plaintext);
+    return plaintext;
+  }
+
+  #decrypt(sealed: string): string {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== VERSION || iv === undefined || tag === undefined || ciphertext === undefined) {
       throw new Error('Not a sealed secret');
