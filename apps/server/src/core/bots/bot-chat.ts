@@ -4,12 +4,12 @@ import { messageContentSchema, type MessageContent } from '@parley/protocol';
 import { z } from 'zod';
 import { MAX_CALL_TIMEOUT_MS } from '../../engine/blocks/calls.js';
 import type { Services } from '../../runtime.js';
-import type { BotRow, ChannelRow, ChannelType } from '../../storage/schema-conversations.js';
+import type { ChannelRow, ChannelType } from '../../storage/schema-conversations.js';
 import { inTransaction } from '../../storage/transaction.js';
 import type { ContactVariables } from '../contacts/contact-fields.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
-import { wotnotChannelName } from './bot-selection.js';
+import { DEPLOYED_BOT_COLUMNS, wotnotChannelName, type DeployedBotRow } from './bot-selection.js';
 import { WEBHOOK_VARIABLE } from './bot-chat-sender.js';
 import { parseState } from './bot-session-store.js';
 
@@ -110,7 +110,7 @@ export class BotChat {
   }
 
   async #say(
-    bot: BotRow,
+    bot: DeployedBotRow,
     channel: ChannelRow,
     userId: string,
     content: MessageContent,
@@ -176,10 +176,10 @@ export class BotChat {
   }
 
   /** An active, deployed bot published on the API channel; its key is the credential. */
-  async #bot(botKey: string): Promise<BotRow> {
+  async #bot(botKey: string): Promise<DeployedBotRow> {
     const bot = await this.context.db
       .selectFrom('bots')
-      .selectAll()
+      .select(DEPLOYED_BOT_COLUMNS)
       .where('bot_key', '=', botKey)
       .where('active', '=', 1)
       .where('deployed_version_id', 'is not', null)
@@ -197,11 +197,10 @@ export class BotChat {
    * conversation there with exactly that bot, whatever other API bots the account has.
    */
   async #channel(accountId: number, botKey: string): Promise<ChannelRow> {
-    const existing = (await this.services.channels.list(accountId)).find(
-      (channel) =>
-        channel.type === BOT_CHAT_CHANNEL.type &&
-        channel.provider === BOT_CHAT_CHANNEL.provider &&
-        channel.external_id === botKey,
+    const existing = await this.services.channels.findByProvider(
+      accountId,
+      BOT_CHAT_CHANNEL.provider,
+      botKey,
     );
     return (
       existing ??

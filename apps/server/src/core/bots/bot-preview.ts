@@ -3,7 +3,7 @@ import type { Db } from '../../storage/database.js';
 import type { BotRow, FlowVersionRow } from '../../storage/schema-conversations.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import { lockBot, validatedJson } from './bot-versions.js';
-import type { DeployedBot } from './bot-selection.js';
+import { DEPLOYED_BOT_COLUMNS, type DeployedBot } from './bot-selection.js';
 
 /**
  * Previewing a draft (WotNot's "Testing a chatbot"): the draft is frozen as a *preview
@@ -71,7 +71,7 @@ export async function previewDeployment(
   if (version === undefined) return undefined;
   const bot = await db
     .selectFrom('bots')
-    .selectAll()
+    .select(DEPLOYED_BOT_COLUMNS)
     .where('account_id', '=', accountId)
     .where('id', '=', version.bot_id)
     .where('deleted_at', 'is', null)

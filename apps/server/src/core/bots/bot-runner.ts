@@ -23,6 +23,7 @@ import {
   CompiledFlows,
   findVersion,
   pickBot,
+  DEPLOYED_BOT_COLUMNS,
   type DeployedBot,
 } from './bot-selection.js';
 import {
@@ -216,7 +217,7 @@ export class BotRunner {
     const [bot, version] = await Promise.all([
       unit.db
         .selectFrom('bots')
-        .selectAll()
+        .select(DEPLOYED_BOT_COLUMNS)
         .where('account_id', '=', row.account_id)
         .where('id', '=', row.bot_id)
         .executeTakeFirst(),

@@ -23,9 +23,28 @@ export function wotnotChannelName(type: ChannelType): string {
 
 const channelTypes = z.array(z.string()).catch([]);
 
+/**
+ * What a turn needs of its bot: the row without its draft flow, which can be large and
+ * which a turn never reads (it runs the deployed version).
+ */
+export type DeployedBotRow = Pick<
+  BotRow,
+  'id' | 'account_id' | 'bot_key' | 'channel_types' | 'deployed_version_id' | 'priority'
+>;
+
+/** The columns of DeployedBotRow, for the queries that load one. */
+export const DEPLOYED_BOT_COLUMNS = [
+  'id',
+  'account_id',
+  'bot_key',
+  'channel_types',
+  'deployed_version_id',
+  'priority',
+] as const;
+
 /** The bot and deployed version a turn runs on. */
 export interface DeployedBot {
-  readonly bot: BotRow;
+  readonly bot: DeployedBotRow;
   readonly version: FlowVersionRow;
 }
 
@@ -66,7 +85,7 @@ export async function pickBot(
   const wanted = wotnotChannelName(channelType);
   const bots = await db
     .selectFrom('bots')
-    .selectAll()
+    .select(DEPLOYED_BOT_COLUMNS)
     .where('account_id', '=', accountId)
     .where('active', '=', 1)
     .where('deployed_version_id', 'is not', null)

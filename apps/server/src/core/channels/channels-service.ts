@@ -30,6 +30,15 @@ export class ChannelsService {
     return new ChannelsRepository(this.context.db, accountId).list();
   }
 
+  /** The first channel of a provider with an external id, if any. */
+  findByProvider(
+    accountId: number,
+    provider: string,
+    externalId: string,
+  ): Promise<ChannelRow | undefined> {
+    return new ChannelsRepository(this.context.db, accountId).findByProvider(provider, externalId);
+  }
+
   async get(accountId: number, channelId: number): Promise<ChannelRow> {
     const channel = await new ChannelsRepository(this.context.db, accountId).findById(channelId);
     if (channel === undefined) throw new DomainError('CHANNEL_NOT_FOUND');

@@ -38,6 +38,18 @@ export class ChannelsRepository {
       .executeTakeFirst();
   }
 
+  /** The first channel of a provider with an external id (a page, a bot key). */
+  findByProvider(provider: string, externalId: string): Promise<ChannelRow | undefined> {
+    return this.db
+      .selectFrom('channels')
+      .selectAll()
+      .where('account_id', '=', this.accountId)
+      .where('provider', '=', provider)
+      .where('external_id', '=', externalId)
+      .orderBy('id')
+      .executeTakeFirst();
+  }
+
   /** The first channel of a type (WotNot's channel types without a `from` number). */
   findFirstOfType(type: ChannelType): Promise<ChannelRow | undefined> {
     return this.db
