@@ -25,38 +25,42 @@ export function messageSendJob(
     payload: z.object({ accountId: z.number(), messageId: z.number() }),
     async handle({ accountId, messageId }, job) {
       const { db } = context;
+      // What the send needs of the message, its conversation and its contact, in one read.
       const message = await db
         .selectFrom('messages')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', messageId)
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+        .leftJoin('contact_identities', (join) =>
+          join
+            .onRef('contact_identities.contact_id', '=', 'contacts.id')
+            .onRef('contact_identities.channel_id', '=', 'messages.channel_id')
+            .on('contact_identities.account_id', '=', accountId),
+        )
+        .select([
+          'messages.status',
+          'messages.public_id',
+          'messages.content',
+          'messages.channel_id',
+          'conversations.public_id as conversation_public_id',
+          'conversations.last_inbound_at',
+          'contacts.phone',
+          'contacts.email',
+          'contacts.key',
+          'contacts.name',
+          'contact_identities.external_id',
+        ])
+        .where('messages.account_id', '=', accountId)
+        .where('conversations.account_id', '=', accountId)
+        .where('contacts.account_id', '=', accountId)
+        .where('messages.id', '=', messageId)
         .executeTakeFirst();
       if (message?.status !== 'queued') return;
-      const conversation = await db
-        .selectFrom('conversations')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', message.conversation_id)
-        .executeTakeFirstOrThrow();
       const channel = await db
         .selectFrom('channels')
         .selectAll()
         .where('account_id', '=', accountId)
         .where('id', '=', message.channel_id)
         .executeTakeFirstOrThrow();
-      const contact = await db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', conversation.contact_id)
-        .executeTakeFirstOrThrow();
-      const identity = await db
-        .selectFrom('contact_identities')
-        .select('external_id')
-        .where('account_id', '=', accountId)
-        .where('contact_id', '=', contact.id)
-        .where('channel_id', '=', channel.id)
-        .executeTakeFirst();
       if (channel.enabled === 0) {
         await messages.applyStatus(accountId, messageId, 'failed', {
           reason: 'The channel is disabled.',
@@ -65,15 +69,15 @@ export function messageSendJob(
       }
       const outbound: OutboundMessage = {
         id: message.public_id,
-        conversationId: conversation.public_id,
+        conversationId: message.conversation_public_id,
         content: messageContentSchema.parse(JSON.parse(message.content)),
         recipient: {
-          externalId: identity?.external_id ?? contact.phone ?? contact.email ?? contact.key,
-          phone: contact.phone,
-          email: contact.email,
-          name: contact.name,
+          externalId: message.external_id ?? message.phone ?? message.email ?? message.key,
+          phone: message.phone,
+          email: message.email,
+          name: message.name,
         },
-        lastInboundAt: conversation.last_inbound_at,
+        lastInboundAt: message.last_inbound_at,
       };
       try {
         const result = await senders.for(channel.provider).send(channel, outbound);
