@@ -118,4 +118,16 @@ describe('SQLite group commit', () => {
     expect(order).toEqual(['read', 'write a', 'write b']);
     expect(committedBodies()).toEqual(['a', 'b']);
   });
+
+  it('commits a group whose last lease only read, even one held across I/O', async () => {
+    const write = insertNote('written while a reader holds the connection');
+    const read = db.connection().execute(async (connection) => {
+      await connection.selectFrom('notes').select('body').execute();
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the group's flush comes and goes
+      return connection.selectFrom('notes').select('body').execute();
+    });
+    await expect(read).resolves.toHaveLength(1);
+    await expect(write).resolves.toBe('written while a reader holds the connection');
+    expect(committedBodies()).toEqual(['written while a reader holds the connection']);
+  });
 });

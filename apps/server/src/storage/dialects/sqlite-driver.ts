@@ -125,6 +125,8 @@ export class GroupCommitSqliteDriver implements Driver {
     const group = this.#group;
     if (group === undefined || !this.#leaseWrote) {
       this.#handOver();
+      // A reader held the connection when the group's flush came (across I/O): flush again.
+      if (group !== undefined) this.#scheduleFlush();
       return;
     }
     group.writers += 1;
