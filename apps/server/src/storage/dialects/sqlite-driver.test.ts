@@ -130,4 +130,21 @@ describe('SQLite group commit', () => {
     await expect(write).resolves.toBe('written while a reader holds the connection');
     expect(committedBodies()).toEqual(['written while a reader holds the connection']);
   });
+
+  it('fails the whole group when SQLite ends the shared transaction, and goes on with a new one', async () => {
+    const outcomes = await Promise.allSettled([
+      insertNote('lost with the group'),
+      // OR ROLLBACK: a constraint violation that rolls back SQLite's whole transaction.
+      db.transaction().execute(async (trx) => {
+        await sql`insert or rollback into notes (body) values ('lost with the group')`.execute(trx);
+      }),
+      insertNote('in the next group'),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(committedBodies()).toEqual(['in the next group']);
+  });
 });

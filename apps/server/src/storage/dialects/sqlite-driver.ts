@@ -21,9 +21,12 @@ interface Group {
   readonly openedAt: number;
   writers: number;
   readonly waiting: { resolve: () => void; reject: (error: Error) => void }[];
+  /** Set when the group ended without committing. */
+  failure?: Error;
 }
 
 const TRANSACTION_SAVEPOINT = 'parley_tx';
+const GROUP_LOST = 'SQLite ended the shared transaction: its work was rolled back';
 
 /**
  * Kysely driver for the one better-sqlite3 connection, with group commit.
@@ -52,8 +55,8 @@ export class GroupCommitSqliteDriver implements Driver {
   readonly #waiters: (() => void)[] = [];
   #held = false;
   #group: Group | undefined;
-  /** Whether the current lease wrote in the group (then it waits for the group's commit). */
-  #leaseWrote = false;
+  /** The group the current lease wrote in: it waits for that group's commit. */
+  #leaseGroup: Group | undefined;
   #flushScheduled = false;
 
   constructor(database: BetterSqlite3.Database, limits = DEFAULT_GROUP_COMMIT_LIMITS) {
@@ -71,12 +74,12 @@ export class GroupCommitSqliteDriver implements Driver {
   acquireConnection(): Promise<DatabaseConnection> {
     if (!this.#held) {
       this.#held = true;
-      this.#leaseWrote = false;
+      this.#leaseGroup = undefined;
       return Promise.resolve(this.#connection);
     }
     return new Promise((resolve) => {
       this.#waiters.push(() => {
-        this.#leaseWrote = false;
+        this.#leaseGroup = undefined;
         resolve(this.#connection);
       });
     });
@@ -122,11 +125,13 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   async releaseConnection(): Promise<void> {
-    const group = this.#group;
-    if (group === undefined || !this.#leaseWrote) {
+    const group = this.#leaseGroup;
+    this.#leaseGroup = undefined;
+    if (group === undefined || group.failure !== undefined) {
       this.#handOver();
       // A reader held the connection when the group's flush came (across I/O): flush again.
-      if (group !== undefined) this.#scheduleFlush();
+      if (this.#group !== undefined) this.#scheduleFlush();
+      if (group?.failure !== undefined) throw group.failure;
       return;
     }
     group.writers += 1;
@@ -167,12 +172,23 @@ export class GroupCommitSqliteDriver implements Driver {
 
   /** The current lease writes: it joins the open group, or opens one. */
   #joinGroup(): void {
-    this.#leaseWrote = true;
-    if (this.#group !== undefined) return;
-    // Take the write lock up front: a deferred transaction that reads and then writes
-    // cannot wait for another process's lock (SQLite answers BUSY at once).
-    this.#run('begin immediate');
-    this.#group = { openedAt: performance.now(), writers: 0, waiting: [] };
+    const open = this.#group;
+    if (open !== undefined && !this.#database.inTransaction) {
+      // SQLite ended the shared transaction itself (disk full, I/O error): the group failed.
+      this.#endGroup(open, new Error(GROUP_LOST));
+    }
+    const earlier = this.#leaseGroup;
+    if (earlier?.failure !== undefined) {
+      // This lease's earlier writes went with that group: it cannot go on as if they stood.
+      throw earlier.failure;
+    }
+    if (this.#group === undefined) {
+      // Take the write lock up front: a deferred transaction that reads and then writes
+      // cannot wait for another process's lock (SQLite answers BUSY at once).
+      this.#run('begin immediate');
+      this.#group = { openedAt: performance.now(), writers: 0, waiting: [] };
+    }
+    this.#leaseGroup = this.#group;
   }
 
   /**
@@ -192,20 +208,26 @@ export class GroupCommitSqliteDriver implements Driver {
 
   /** Commits the shared transaction and settles every writer that waited for it. */
   #commitGroup(group: Group): Error | undefined {
-    this.#group = undefined;
     let failure: Error | undefined;
     try {
       if (this.#database.inTransaction) this.#run('commit');
-      else failure = new Error('SQLite ended the shared transaction: its work was rolled back');
+      else failure = new Error(GROUP_LOST);
     } catch (error) {
       failure = asError(error);
       if (this.#database.inTransaction) this.#run('rollback');
     }
+    this.#endGroup(group, failure);
+    return failure;
+  }
+
+  /** Ends a group: its writers learn whether their writes were committed. */
+  #endGroup(group: Group, failure: Error | undefined): void {
+    if (this.#group === group) this.#group = undefined;
+    group.failure = failure;
     for (const writer of group.waiting) {
       if (failure === undefined) writer.resolve();
       else writer.reject(failure);
     }
-    return failure;
   }
 
   #handOver(): void {
