@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GuardedHttpClient } from '../../security/guarded-fetch.js';
 import type { Db } from '../../storage/database.js';
-import type { ChannelRow } from '../../storage/schema-conversations.js';
+import type { ChannelRow, ContactRow } from '../../storage/schema-conversations.js';
 import {
   ChannelSendError,
   type ChannelSender,
@@ -15,6 +15,19 @@ import { signWebhook } from '../webhooks/webhook-signature.js';
 export const WEBHOOK_VARIABLE = 'bot_chat_webhook_url';
 
 const url = z.url({ protocol: /^https?$/ });
+
+/**
+ * A bot chat message to a caller without a webhook is delivered by the HTTP answer that
+ * returns it: nothing to send (MessagesService marks it sent in its own transaction).
+ */
+export function botChatDeliveredOnCommit(channel: ChannelRow, contact: ContactRow): boolean {
+  return channel.provider === 'bot_chat' && webhookUrlOf(contact.variables) === undefined;
+}
+
+function webhookUrlOf(variables: string): string | undefined {
+  const parsed = url.safeParse(parseVariables(variables)[WEBHOOK_VARIABLE]);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /**
  * Delivers bot messages on a bot chat channel. Every bot message is returned by `start` /
@@ -75,8 +88,6 @@ export class BotChatSender implements ChannelSender {
       .where('contact_identities.channel_id', '=', channel.id)
       .where('contact_identities.external_id', '=', userId)
       .executeTakeFirst();
-    if (row === undefined) return undefined;
-    const parsed = url.safeParse(parseVariables(row.variables)[WEBHOOK_VARIABLE]);
-    return parsed.success ? parsed.data : undefined;
+    return row === undefined ? undefined : webhookUrlOf(row.variables);
   }
 }

@@ -17,6 +17,8 @@ import {
 import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
 import { MessagesRepository } from '../../storage/repositories/messages-repository.js';
 import type {
+  ChannelRow,
+  ContactRow,
   ConversationRow,
   MessageRow,
   SenderType,
@@ -39,11 +41,22 @@ export interface IncomingMessage {
 const SEND_ATTEMPTS = 8;
 
 /**
+ * Whether an outbound message to this contact on this channel is delivered by being
+ * committed, with nothing to send anywhere: the bot chat API's reply to a caller without a
+ * webhook (the HTTP answer carries it). Such a message is marked sent in its own
+ * transaction instead of going through a send job.
+ */
+export type DeliveredOnCommit = (channel: ChannelRow, contact: ContactRow) => boolean;
+
+/**
  * Messages in and out of conversations. An outbound message and the job that sends it are
  * written in one transaction (the outbox); the send job is idempotent per message.
  */
 export class MessagesService {
-  constructor(private readonly context: ServiceContext) {}
+  constructor(
+    private readonly context: ServiceContext,
+    private readonly deliveredOnCommit: DeliveredOnCommit = () => false,
+  ) {}
 
   /** Adds an outbound message to a conversation and queues its delivery, in `unit`. */
   async addOutbound(
@@ -79,16 +92,29 @@ export class MessagesService {
         : {}),
     };
     await new ConversationsRepository(unit.db, accountId).update(conversation.id, touched);
-    await this.context.queue.enqueue(
-      'message.send',
-      { accountId, messageId: message.id },
-      {
-        accountId,
-        idempotencyKey: `message.send:${message.public_id}`,
-        maxAttempts: SEND_ATTEMPTS,
-      },
-      unit,
-    );
+    const { channel, contact } = known;
+    const local = channel !== undefined && contact !== undefined;
+    if (!local || !this.deliveredOnCommit(channel, contact)) {
+      await this.context.queue.enqueue(
+        'message.send',
+        { accountId, messageId: message.id },
+        {
+          accountId,
+          idempotencyKey: `message.send:${message.public_id}`,
+          maxAttempts: SEND_ATTEMPTS,
+        },
+        unit,
+      );
+      await this.#record(
+        unit,
+        { ...conversation, ...touched },
+        message,
+        'message.created',
+        known,
+        outgoing.content,
+      );
+      return message;
+    }
     await this.#record(
       unit,
       { ...conversation, ...touched },
@@ -96,6 +122,14 @@ export class MessagesService {
       'message.created',
       known,
       outgoing.content,
+    );
+    // The same "sent" a send job would record, with the message's own id as the provider's.
+    await this.applyStatus(
+      accountId,
+      message.id,
+      'sent',
+      { providerMessageId: message.public_id },
+      unit,
     );
     return message;
   }

@@ -180,6 +180,56 @@ describe.each(DIALECTS)('bot chat by bot_key on %s', (dialect) => {
     expect(empty.statusCode).toBe(400);
   });
 
+  it('marks replies sent with the answer that carries them, without a send job; with a webhook_url they wait for theirs', async () => {
+    const key = await deploy('API');
+    const db = t.runtime.database.db;
+    const replies = (conversationId: string) =>
+      db
+        .selectFrom('messages')
+        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+        .select(['messages.status', 'messages.status_history'])
+        .where('conversations.public_id', '=', conversationId)
+        .where('messages.direction', '=', 'outbound')
+        .orderBy('messages.id')
+        .execute();
+    const sendJobs = () =>
+      db.selectFrom('jobs').select('id').where('name', '=', 'message.send').execute();
+
+    // No worker runs: whatever is "sent" here was sent by the turn itself.
+    const plain = (
+      await post(`/api/native/bot-chat/${key}/start`, { user_id: 'plain' })
+    ).json<Turn>();
+    const sent = await replies(plain.conversation_id);
+    expect(sent.map((reply) => reply.status)).toEqual(['sent', 'sent']);
+    expect(
+      sent.map((reply) =>
+        JSON.parse(reply.status_history).map((step: { status: string }) => step.status),
+      ),
+    ).toEqual([
+      ['queued', 'sent'],
+      ['queued', 'sent'],
+    ]);
+    expect(await sendJobs()).toEqual([]);
+    const events = await db
+      .selectFrom('account_events')
+      .select('type')
+      .where('type', '=', 'message.status_changed')
+      .execute();
+    expect(events).toHaveLength(2);
+
+    const hooked = (
+      await post(`/api/native/bot-chat/${key}/start`, {
+        user_id: 'hooked',
+        webhook_url: 'https://integrator.example/bot',
+      })
+    ).json<Turn>();
+    expect((await replies(hooked.conversation_id)).map((reply) => reply.status)).toEqual([
+      'queued',
+      'queued',
+    ]);
+    expect(await sendJobs()).toHaveLength(2);
+  });
+
   it('POSTs every bot message, later ones included, to the webhook_url, signed with the bot key', async () => {
     const receiver = await WebhookReceiver.start();
     try {
