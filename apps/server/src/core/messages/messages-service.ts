@@ -124,12 +124,13 @@ export class MessagesService {
       outgoing.content,
     );
     // The same "sent" a send job would record, with the message's own id as the provider's.
-    await this.applyStatus(
-      accountId,
-      message.id,
+    await this.#advance(
+      unit,
+      message,
       'sent',
       { providerMessageId: message.public_id },
-      unit,
+      { ...conversation, ...touched },
+      known,
     );
     return message;
   }
@@ -203,36 +204,48 @@ export class MessagesService {
     within?: UnitOfWork,
   ): Promise<boolean> {
     return withinUnit(this.context.db, within, async (unit) => {
-      const messages = new MessagesRepository(unit.db, accountId);
-      const message = await messages.findById(messageId);
+      const message = await new MessagesRepository(unit.db, accountId).findById(messageId);
       if (message === undefined || !isStatusAdvance(message.status, status)) return false;
-      const history: StatusChange[] = [
-        ...parseHistory(message.status_history),
-        {
-          status,
-          at: Date.now(),
-          ...(details.reason === undefined ? {} : { reason: details.reason }),
-        },
-      ];
-      const changes = {
-        status,
-        status_history: JSON.stringify(history),
-        failure_reason: status === 'failed' ? (details.reason ?? 'failed') : message.failure_reason,
-        provider_message_id: details.providerMessageId ?? message.provider_message_id,
-      };
-      await messages.update(message.id, changes);
       const conversation = await new ConversationsRepository(unit.db, accountId).findById(
         message.conversation_id,
       );
-      if (conversation !== undefined)
-        await this.#record(
-          unit,
-          conversation,
-          { ...message, ...changes },
-          'message.status_changed',
-        );
+      await this.#advance(unit, message, status, details, conversation);
       return true;
     });
+  }
+
+  /** Writes a status change onto `message` and records its event (when the conversation is known). */
+  async #advance(
+    unit: UnitOfWork,
+    message: MessageRow,
+    status: DeliveryStatus,
+    details: { reason?: string; providerMessageId?: string },
+    conversation: ConversationRow | undefined,
+    known: KnownRows = {},
+  ): Promise<void> {
+    const history: StatusChange[] = [
+      ...parseHistory(message.status_history),
+      {
+        status,
+        at: Date.now(),
+        ...(details.reason === undefined ? {} : { reason: details.reason }),
+      },
+    ];
+    const changes = {
+      status,
+      status_history: JSON.stringify(history),
+      failure_reason: status === 'failed' ? (details.reason ?? 'failed') : message.failure_reason,
+      provider_message_id: details.providerMessageId ?? message.provider_message_id,
+    };
+    await new MessagesRepository(unit.db, message.account_id).update(message.id, changes);
+    if (conversation !== undefined)
+      await this.#record(
+        unit,
+        conversation,
+        { ...message, ...changes },
+        'message.status_changed',
+        known,
+      );
   }
 
   async #record(
