@@ -48,6 +48,7 @@ import {
 import { registerWebhookListener } from './core/webhooks/webhook-listener.js';
 import { WebhooksService } from './core/webhooks/webhooks-service.js';
 import { GuardedHttpClient } from './security/guarded-fetch.js';
+import { GuardedConnectionPool } from './security/guarded-pool.js';
 import { closeCodeblockPool } from './sandbox/codeblock-sandbox.js';
 import { guardedSandboxFetch } from './sandbox/guarded-sandbox-fetch.js';
 import { BullMqJobQueue } from './jobs/bullmq-queue.js';
@@ -232,7 +233,19 @@ export async function createRuntime(
   const adapters = new ChannelAdapters();
   const secretsOf = (channel: ChannelRow) => channels.secretsOf(channel);
   const buckets = new TokenBuckets();
-  for (const adapter of createChannelAdapters({ http, config, db: database.db })) {
+  // Provider APIs (their base URLs are settings, not tenants' choice) keep connections alive.
+  const providerConnections = new GuardedConnectionPool();
+  const providerHttp = new GuardedHttpClient({
+    allowPrivateNetworks: config.allowPrivateNetworks,
+    connections: providerConnections,
+  });
+  const providerAdapters = createChannelAdapters({
+    http: providerHttp,
+    tenantHttp: http,
+    config,
+    db: database.db,
+  });
+  for (const adapter of providerAdapters) {
     adapters.register(adapter);
     senders.register(new AdapterSender(adapter, secretsOf, buckets));
   }
@@ -276,6 +289,7 @@ export async function createRuntime(
         await queue.stop(config.shutdownTimeoutMs);
         await closeCodeblockPool();
         await queue.close();
+        providerConnections.close();
         await bus.close();
         await database.close();
       })();

@@ -16,8 +16,13 @@ export { TokenBuckets } from './token-bucket.js';
 
 /** What every provider adapter is built from. */
 export interface AdapterDependencies {
-  /** Provider API calls go through the guarded client (tests point base URLs at loopback). */
+  /**
+   * Provider API calls go through the guarded client (tests point base URLs at loopback),
+   * one that keeps connections to the providers' hosts alive.
+   */
   readonly http: GuardedHttpClient;
+  /** For addresses tenants choose (an e-mail attachment's URL): a connection per request. */
+  readonly tenantHttp?: GuardedHttpClient;
   readonly config: Config;
   /** Read-only lookups adapters need at send time (the e-mail thread of a conversation). */
   readonly db: Db;
@@ -34,6 +39,6 @@ export function createChannelAdapters(deps: AdapterDependencies): ChannelAdapter
     new WhatsAppCloudAdapter({ http: deps.http, baseUrl: deps.config.providerUrls.whatsapp }),
     new D360Adapter({ http: deps.http, baseUrl: deps.config.providerUrls.d360 }),
     ...createMessengerAdapters(deps),
-    new EmailAdapter(deps, storedEmailThreads(deps.db)),
+    new EmailAdapter({ ...deps, http: deps.tenantHttp ?? deps.http }, storedEmailThreads(deps.db)),
   ];
 }

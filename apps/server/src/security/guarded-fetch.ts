@@ -31,6 +31,13 @@ export interface GuardedFetchOptions {
   /** Default 5. */
   readonly maxRedirects?: number;
   readonly userAgent?: string;
+  /**
+   * Keep-alive connections for every request of this client that names no pool of its own:
+   * for clients of operator-configured provider APIs (Graph, Twilio, Telegram), where a
+   * connection per request would mean a TCP and TLS handshake per message sent. Never for a
+   * client that fetches what tenants choose (see GuardedConnectionPool).
+   */
+  readonly connections?: GuardedConnectionPool;
 }
 
 export interface GuardedRequestInit extends Pick<
@@ -174,7 +181,7 @@ export class GuardedHttpClient {
     const hopHeaders = Object.fromEntries(headers);
     if (payload !== undefined) hopHeaders['content-length'] = String(payload.length);
     const request: HopRequest = { url, method, headers: hopHeaders, payload, cap, deadline };
-    const agent = init.connections?.agentFor(url, addresses);
+    const agent = (init.connections ?? this.#options.connections)?.agentFor(url, addresses);
     // A kept-alive connection the server has closed meanwhile fails before any answer: an
     // idempotent request is sent again, on another connection to the same checked addresses.
     for (let attempt = 1; ; attempt++) {

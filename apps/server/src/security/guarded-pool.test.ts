@@ -145,4 +145,18 @@ describe('guarded connection pool', () => {
       );
     expect(post instanceof GuardedFetchError ? post.code : post).toBe('NETWORK');
   });
+
+  it('serves every request of a client made with a pool (provider APIs) over kept-alive connections', async () => {
+    const pooled = new GuardedHttpClient({ allowPrivateNetworks: true, connections: newPool() });
+    const start = site.connections.length;
+    for (let i = 0; i < 5; i++) {
+      const answer = await pooled.fetch(`${base}/messages`, { method: 'POST', body: '{}' });
+      expect(answer.status).toBe(200);
+    }
+    expect(site.connections.length - start).toBe(1);
+    // The plain client still opens a connection per request.
+    for (let i = 0; i < 2; i++)
+      await client.fetch(`${base}/messages`, { method: 'POST', body: '{}' });
+    expect(site.connections.length - start).toBe(3);
+  });
 });
