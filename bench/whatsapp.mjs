@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pacedLoad } from './paced-load.mjs';
 
 const APP_SECRET = 'bench-app-secret';
 /** Webhooks per second of the paced run (the acknowledgement latency target's rate). */
@@ -135,7 +136,7 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
   });
   const path = `/webhooks/channels/${channel.public_key}`;
   let i = 0;
-  const webhooks = (options) => ({
+  const webhooks = () => ({
     url: `${base}${path}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -151,7 +152,6 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
         },
       },
     ],
-    ...options,
   });
   const started = Date.now();
   const before = fake.stats().received;
@@ -174,11 +174,18 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
     `  ${endToEnd.scenario} … ${Math.round(endToEnd.rps)} replies/s (${replies} of ${ack.count}, ~${sent} accepted)`,
   );
   // The acknowledgement target is a latency at a given rate (p99 at 1,000 webhooks/s), not
-  // at saturation: the same webhooks paced at PACED_RATE, the bot answering meanwhile.
+  // at saturation: the same webhooks at a constant PACED_RATE, the bot answering meanwhile.
   const pacedBefore = fake.stats().received;
-  const paced = await load(
+  const paced = await pacedLoad(
     `${label}: WhatsApp webhooks at ${PACED_RATE}/s (acknowledged)`,
-    webhooks({ overallRate: PACED_RATE }),
+    `${base}${path}`,
+    PACED_RATE,
+    seconds,
+    () => {
+      const body = webhookBody(i++);
+      const headers = { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) };
+      return { body, headers };
+    },
   );
   await repliesSettle(fake, pacedBefore + paced.count);
   const pacedReplies = fake.stats().received - pacedBefore;

@@ -49,6 +49,7 @@ import { registerWebhookListener } from './core/webhooks/webhook-listener.js';
 import { WebhooksService } from './core/webhooks/webhooks-service.js';
 import { GuardedHttpClient } from './security/guarded-fetch.js';
 import { GuardedConnectionPool } from './security/guarded-pool.js';
+import { EventLoopPressure } from './jobs/event-loop-pressure.js';
 import { closeCodeblockPool } from './sandbox/codeblock-sandbox.js';
 import { guardedSandboxFetch } from './sandbox/guarded-sandbox-fetch.js';
 import { BullMqJobQueue } from './jobs/bullmq-queue.js';
@@ -143,6 +144,11 @@ export async function createRuntime(
   }
   const metrics = new Metrics();
   const clock = options.clock ?? systemClock;
+  // Embedded jobs share the event loop with HTTP: they yield to it when it lags.
+  const pressure =
+    config.redisUrl === undefined && config.jobLagLimitMs > 0
+      ? new EventLoopPressure(config.jobLagLimitMs)
+      : undefined;
   const queue: JobQueue =
     config.redisUrl === undefined
       ? new SqlJobQueue({
@@ -154,6 +160,7 @@ export async function createRuntime(
           defaultBackoffMs: config.jobBackoffMs,
           events: metrics.jobEvents(),
           clock,
+          ...(pressure === undefined ? {} : { concurrencyLimit: pressure }),
         })
       : new BullMqJobQueue({
           db: database.db,
@@ -289,6 +296,7 @@ export async function createRuntime(
         await queue.stop(config.shutdownTimeoutMs);
         await closeCodeblockPool();
         await queue.close();
+        pressure?.stop();
         providerConnections.close();
         await bus.close();
         await database.close();

@@ -53,6 +53,7 @@ const environmentSchema = z.object({
   PARLEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   PARLEY_SESSION_TTL_SECONDS: z.coerce.number().int().positive().default(900),
   PARLEY_JOB_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  PARLEY_JOB_LAG_LIMIT_MS: z.coerce.number().int().nonnegative().default(5),
   PARLEY_JOB_POLL_MS: z.coerce.number().int().positive().default(250),
   PARLEY_JOB_BACKOFF_MS: z.coerce.number().int().positive().default(1_000),
   PARLEY_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -96,6 +97,8 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   readonly sessionTtlSeconds: number;
   readonly jobConcurrency: number;
+  /** Event-loop delay above which fewer jobs run at once (0: off). */
+  readonly jobLagLimitMs: number;
   readonly jobPollMs: number;
   readonly jobBackoffMs: number;
   readonly shutdownTimeoutMs: number;
@@ -166,6 +169,7 @@ export function loadConfig(env: Environment): Config {
     rateLimitPerMinute: e.PARLEY_RATE_LIMIT_PER_MINUTE,
     sessionTtlSeconds: e.PARLEY_SESSION_TTL_SECONDS,
     jobConcurrency: e.PARLEY_JOB_CONCURRENCY,
+    jobLagLimitMs: e.PARLEY_JOB_LAG_LIMIT_MS,
     jobPollMs: e.PARLEY_JOB_POLL_MS,
     jobBackoffMs: e.PARLEY_JOB_BACKOFF_MS,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,

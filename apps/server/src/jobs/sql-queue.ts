@@ -5,6 +5,7 @@ import type { Db } from '../storage/database.js';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import type { JobRow } from '../storage/schema.js';
 import { withinUnit, type UnitOfWork } from '../storage/transaction.js';
+import { noConcurrencyLimit, type JobConcurrencyLimit } from './event-loop-pressure.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type { JobName, JobTypes } from './job-types.js';
 import {
@@ -32,6 +33,8 @@ export interface SqlQueueOptions {
   /** Completed jobs are deleted after this long (their idempotency keys with them). */
   readonly retentionMs?: number;
   readonly events?: JobEvents;
+  /** Lowers the concurrency while the process is busy (default: never). */
+  readonly concurrencyLimit?: JobConcurrencyLimit;
   /**
    * Decides what is due, and stamps run times, leases and outcomes (default: the system
    * clock). Every time this queue reads or writes comes from it, so a moved clock never
@@ -155,7 +158,7 @@ export class SqlJobQueue implements JobQueue {
       let claimed = 0;
       try {
         await this.#pruneIfDue();
-        const free = this.#options.concurrency - this.#active.size;
+        const free = this.#allowedConcurrency() - this.#active.size;
         if (free > 0) {
           const jobs = await this.#claim(free);
           claimed = jobs.length;
@@ -165,9 +168,14 @@ export class SqlJobQueue implements JobQueue {
         this.#options.logger.error({ err: error }, 'job poll failed');
       }
       // Claimed a full batch: more may be due, look again at once; else sleep until woken.
-      if (claimed === 0 || this.#active.size >= this.#options.concurrency)
+      if (claimed === 0 || this.#active.size >= this.#allowedConcurrency())
         await this.#pause.sleep(this.#options.pollMs);
     }
+  }
+
+  #allowedConcurrency(): number {
+    const { concurrency, concurrencyLimit = noConcurrencyLimit } = this.#options;
+    return concurrencyLimit.allowed(concurrency);
   }
 
   async #claim(limit: number): Promise<JobRow[]> {
