@@ -1,10 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { flow } from '../../core/bots/bot-runner-harness.js';
 import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
 import { verifyWebhookSignature } from '../../core/webhooks/webhook-signature.js';
 import { DIALECTS } from '../../testing/test-databases.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { WebhookReceiver } from '../../testing/webhook-receiver.js';
+
+/** The statuses a message went through, oldest first. */
+const statusHistory = z
+  .array(z.object({ status: z.string() }))
+  .transform((steps) => steps.map((step) => step.status));
 
 const emailFlow = flow(
   [
@@ -201,11 +207,7 @@ describe.each(DIALECTS)('bot chat by bot_key on %s', (dialect) => {
     ).json<Turn>();
     const sent = await replies(plain.conversation_id);
     expect(sent.map((reply) => reply.status)).toEqual(['sent', 'sent']);
-    expect(
-      sent.map((reply) =>
-        JSON.parse(reply.status_history).map((step: { status: string }) => step.status),
-      ),
-    ).toEqual([
+    expect(sent.map((reply) => statusHistory.parse(JSON.parse(reply.status_history)))).toEqual([
       ['queued', 'sent'],
       ['queued', 'sent'],
     ]);
