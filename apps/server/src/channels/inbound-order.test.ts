@@ -15,6 +15,9 @@ describe.each(DIALECTS)('channel inbox on %s', (dialect) => {
     await h.close();
   });
 
+  const pendingWebhooks = () =>
+    h.db.selectFrom('channel_inbox').select('id').where('processed_at', 'is', null).execute();
+
   it('applies a contact’s webhooks in the order they were accepted, whatever the job concurrency', async () => {
     const texts = Array.from({ length: 30 }, (_, i) => `message ${String(i)}`);
     // Accepted one after the other (each acknowledged), then processed by the workers,
@@ -32,12 +35,7 @@ describe.each(DIALECTS)('channel inbox on %s', (dialect) => {
         : null,
     );
     expect(stored).toEqual(texts);
-    const pending = await h.db
-      .selectFrom('channel_inbox')
-      .select('id')
-      .where('processed_at', 'is', null)
-      .execute();
-    expect(pending).toEqual([]);
+    expect(await pendingWebhooks()).toEqual([]);
   });
 
   it('holds a status that overtook its send in place: what came before is applied, what came after waits', async () => {
@@ -74,11 +72,6 @@ describe.each(DIALECTS)('channel inbox on %s', (dialect) => {
       .where('name', '=', 'channel.inbound')
       .execute();
     expect(Math.max(...jobs.map((job) => job.attempts))).toBeGreaterThanOrEqual(3);
-    const pending = await h.db
-      .selectFrom('channel_inbox')
-      .select('id')
-      .where('processed_at', 'is', null)
-      .execute();
-    expect(pending).toEqual([]);
+    expect(await pendingWebhooks()).toEqual([]);
   });
 });

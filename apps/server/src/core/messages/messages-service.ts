@@ -93,8 +93,9 @@ export class MessagesService {
     };
     await new ConversationsRepository(unit.db, accountId).update(conversation.id, touched);
     const { channel, contact } = known;
-    const local = channel !== undefined && contact !== undefined;
-    if (!local || !this.deliveredOnCommit(channel, contact)) {
+    const deliveredNow =
+      channel !== undefined && contact !== undefined && this.deliveredOnCommit(channel, contact);
+    if (!deliveredNow) {
       await this.context.queue.enqueue(
         'message.send',
         { accountId, messageId: message.id },
@@ -105,33 +106,14 @@ export class MessagesService {
         },
         unit,
       );
-      await this.#record(
-        unit,
-        { ...conversation, ...touched },
-        message,
-        'message.created',
-        known,
-        outgoing.content,
-      );
-      return message;
     }
-    await this.#record(
-      unit,
-      { ...conversation, ...touched },
-      message,
-      'message.created',
-      known,
-      outgoing.content,
-    );
-    // The same "sent" a send job would record, with the message's own id as the provider's.
-    await this.#advance(
-      unit,
-      message,
-      'sent',
-      { providerMessageId: message.public_id },
-      { ...conversation, ...touched },
-      known,
-    );
+    const conversationNow = { ...conversation, ...touched };
+    await this.#record(unit, conversationNow, message, 'message.created', known, outgoing.content);
+    if (deliveredNow) {
+      // The same "sent" a send job would record, with the message's own id as the provider's.
+      const sent = { providerMessageId: message.public_id };
+      await this.#advance(unit, message, 'sent', sent, conversationNow, known);
+    }
     return message;
   }
 
