@@ -27,7 +27,7 @@ import {
   TokenBuckets,
 } from './channels/index.js';
 import { channelInboundJob } from './channels/inbound-job.js';
-import { BotChatSender, botChatDeliveredOnCommit } from './core/bots/bot-chat-sender.js';
+import { BotChatSender } from './core/bots/bot-chat-sender.js';
 import { WebSender } from './widget/web-sender.js';
 import { agentJoinedListener } from './widget/agent-joined.js';
 import { BotHandback } from './core/bots/bot-handback.js';
@@ -195,7 +195,9 @@ export async function createRuntime(
   const sandbox = new SandboxSender();
   const senders = new ChannelSenders();
   senders.register(sandbox);
-  const messages = new MessagesService(context, botChatDeliveredOnCommit);
+  const messages = new MessagesService(context, (channel, contact) =>
+    senders.deliveredOnCommit(channel, contact),
+  );
   const contacts = new ContactsService(context);
   const conversations = new ConversationsService(context, messages, contacts);
   const channels = new ChannelsService(context);

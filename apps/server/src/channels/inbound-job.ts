@@ -78,7 +78,8 @@ export interface InboundDependencies {
 const DRAIN_BATCH = 200;
 /**
  * Webhooks applied in one transaction. One commit per webhook made a busy channel's drain
- * wait for a commit per message; a few dozen per commit keep the order and cost one.
+ * wait for a commit per message; a few per commit keep the order and cost one, and hold the
+ * connection briefly enough that webhooks being acknowledged meanwhile do not wait long.
  */
 const WEBHOOKS_PER_TRANSACTION = 4;
 /** A status can overtake the send job's record of the provider id: tries before giving up. */
@@ -95,7 +96,7 @@ class ApplyFewer extends Error {
 
 /**
  * `channel.inbound`: applies a channel's pending webhooks strictly in the order they were
- * accepted, a few dozen per transaction, each together with everything it causes (the
+ * accepted, a few per transaction, each together with everything it causes (the
  * message, the bot's turn, the statuses). The pending rows are locked first, so two jobs of
  * one channel never apply webhooks side by side or out of order: the second waits, then
  * finds the rows done and goes on with the next.

@@ -16,14 +16,6 @@ export const WEBHOOK_VARIABLE = 'bot_chat_webhook_url';
 
 const url = z.url({ protocol: /^https?$/ });
 
-/**
- * A bot chat message to a caller without a webhook is delivered by the HTTP answer that
- * returns it: nothing to send (MessagesService marks it sent in its own transaction).
- */
-export function botChatDeliveredOnCommit(channel: ChannelRow, contact: ContactRow): boolean {
-  return channel.provider === 'bot_chat' && webhookUrlOf(contact.variables) === undefined;
-}
-
 function webhookUrlOf(variables: string): string | undefined {
   const parsed = url.safeParse(parseVariables(variables)[WEBHOOK_VARIABLE]);
   return parsed.success ? parsed.data : undefined;
@@ -44,6 +36,14 @@ export class BotChatSender implements ChannelSender {
     private readonly db: Db,
     private readonly http: GuardedHttpClient,
   ) {}
+
+  /**
+   * A message to a caller without a webhook is delivered by the HTTP answer that returns it:
+   * nothing to send (MessagesService marks it sent in its own transaction).
+   */
+  deliveredOnCommit(_channel: ChannelRow, contact: ContactRow): boolean {
+    return webhookUrlOf(contact.variables) === undefined;
+  }
 
   async send(channel: ChannelRow, message: OutboundMessage): Promise<SendResult> {
     const target = await this.#webhookOf(channel, message.recipient.externalId);

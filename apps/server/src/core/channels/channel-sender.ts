@@ -1,5 +1,5 @@
 import type { MessageContent } from '@parley/protocol';
-import type { ChannelRow } from '../../storage/schema-conversations.js';
+import type { ChannelRow, ContactRow } from '../../storage/schema-conversations.js';
 
 /** One outbound message as a channel adapter gets it. */
 export interface OutboundMessage {
@@ -63,6 +63,11 @@ export class ChannelSendError extends Error {
 export interface ChannelSender {
   readonly provider: string;
   send(channel: ChannelRow, message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Whether a message to `contact` is delivered by being committed, with nothing to send
+   * (the bot chat's HTTP answer carries it): then no send job, it is marked sent at once.
+   */
+  deliveredOnCommit?(channel: ChannelRow, contact: ContactRow): boolean;
 }
 
 export class ChannelSenders {
@@ -70,6 +75,11 @@ export class ChannelSenders {
 
   register(sender: ChannelSender): void {
     this.#byProvider.set(sender.provider, sender);
+  }
+
+  /** Whether the channel's sender delivers a message to `contact` by its commit alone. */
+  deliveredOnCommit(channel: ChannelRow, contact: ContactRow): boolean {
+    return this.#byProvider.get(channel.provider)?.deliveredOnCommit?.(channel, contact) ?? false;
   }
 
   for(provider: string): ChannelSender {

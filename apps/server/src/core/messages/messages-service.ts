@@ -42,8 +42,7 @@ const SEND_ATTEMPTS = 8;
 
 /**
  * Whether an outbound message to this contact on this channel is delivered by being
- * committed, with nothing to send anywhere: the bot chat API's reply to a caller without a
- * webhook (the HTTP answer carries it). Such a message is marked sent in its own
+ * committed (ChannelSender.deliveredOnCommit): such a message is marked sent in its own
  * transaction instead of going through a send job.
  */
 export type DeliveredOnCommit = (channel: ChannelRow, contact: ContactRow) => boolean;
