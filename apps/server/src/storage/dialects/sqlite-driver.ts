@@ -7,6 +7,7 @@ import {
   type QueryResult,
 } from 'kysely';
 import { StatementCache } from './statement-cache.js';
+import { WalCheckpointer, type CheckpointerOptions } from './wal-checkpointer.js';
 
 /** How long a group may stay open, and how many writers it may take, before it commits. */
 export interface GroupCommitLimits {
@@ -15,6 +16,12 @@ export interface GroupCommitLimits {
 }
 
 export const DEFAULT_GROUP_COMMIT_LIMITS: GroupCommitLimits = { maxWriters: 256, maxOpenMs: 10 };
+
+export interface GroupCommitOptions {
+  readonly limits?: GroupCommitLimits;
+  /** WAL checkpoints in a background thread (the default), or inline as SQLite does (false). */
+  readonly checkpoints?: CheckpointerOptions | false;
+}
 
 /** One open SQLite transaction shared by the writers of a group. */
 interface Group {
@@ -58,17 +65,24 @@ export class GroupCommitSqliteDriver implements Driver {
   /** The group the current lease wrote in: it waits for that group's commit. */
   #leaseGroup: Group | undefined;
   #flushScheduled = false;
+  readonly #checkpointOptions: CheckpointerOptions | false | undefined;
+  #checkpointer: WalCheckpointer | undefined;
 
-  constructor(database: BetterSqlite3.Database, limits = DEFAULT_GROUP_COMMIT_LIMITS) {
+  constructor(database: BetterSqlite3.Database, options: GroupCommitOptions = {}) {
     this.#database = database;
     this.#connection = new GroupCommitConnection(new StatementCache(database), () => {
       this.#joinGroup();
     });
-    this.#limits = limits;
+    this.#limits = options.limits ?? DEFAULT_GROUP_COMMIT_LIMITS;
+    this.#checkpointOptions = options.checkpoints;
   }
 
-  async init(): Promise<void> {
-    // The database is opened by the dialect; nothing to do.
+  init(): Promise<void> {
+    // The database is opened by the dialect; only its checkpoints are ours to start.
+    if (this.#checkpointOptions !== false) {
+      this.#checkpointer = WalCheckpointer.start(this.#database, this.#checkpointOptions);
+    }
+    return Promise.resolve();
   }
 
   acquireConnection(): Promise<DatabaseConnection> {
@@ -152,12 +166,11 @@ export class GroupCommitSqliteDriver implements Driver {
     await committed;
   }
 
-  destroy(): Promise<void> {
-    return this.#attempt(() => {
-      const group = this.#group;
-      if (group !== undefined) this.#commitGroup(group);
-      this.#connection.close();
-    });
+  async destroy(): Promise<void> {
+    const group = this.#group;
+    if (group !== undefined) this.#commitGroup(group);
+    await this.#checkpointer?.close();
+    this.#connection.close();
   }
 
   /** Runs synchronous SQLite work as the promise Kysely's driver interface expects. */
@@ -217,6 +230,7 @@ export class GroupCommitSqliteDriver implements Driver {
       if (this.#database.inTransaction) this.#run('rollback');
     }
     this.#endGroup(group, failure);
+    if (failure === undefined) this.#checkpointer?.afterCommit();
     return failure;
   }
 

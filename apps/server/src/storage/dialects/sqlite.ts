@@ -10,7 +10,7 @@ import {
 } from 'kysely';
 import * as sqliteVec from 'sqlite-vec';
 import type { StorageDialect } from './dialect.js';
-import { GroupCommitSqliteDriver } from './sqlite-driver.js';
+import { GroupCommitSqliteDriver, type GroupCommitOptions } from './sqlite-driver.js';
 
 /**
  * Pragmas for an embedded server: WAL so readers never block the writer,
@@ -27,7 +27,7 @@ const PRAGMAS = [
   'mmap_size = 268435456',
 ] as const;
 
-export function sqliteDialect(filename: string): StorageDialect {
+export function sqliteDialect(filename: string, options: GroupCommitOptions = {}): StorageDialect {
   return {
     name: 'sqlite',
     description: `sqlite:${filename}`,
@@ -36,16 +36,22 @@ export function sqliteDialect(filename: string): StorageDialect {
       const database = new BetterSqlite3(filename);
       for (const pragma of PRAGMAS) database.pragma(pragma);
       loadVectorExtension(database);
-      return groupCommitDialect(database);
+      return groupCommitDialect(database, options);
     },
   };
 }
 
-/** Kysely's SQLite dialect with Parley's driver (group commit, cached statements). */
-function groupCommitDialect(database: BetterSqlite3.Database): Dialect {
+/**
+ * Kysely's SQLite dialect with Parley's driver (group commit, cached statements, WAL
+ * checkpoints off the event loop).
+ */
+function groupCommitDialect(
+  database: BetterSqlite3.Database,
+  options: GroupCommitOptions,
+): Dialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new GroupCommitSqliteDriver(database),
+    createDriver: () => new GroupCommitSqliteDriver(database, options),
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };
