@@ -20,6 +20,7 @@ import { ConversationsService } from './core/conversations/conversations-service
 import { MessagesService } from './core/messages/messages-service.js';
 import { messageSendJob, messageStatusJob } from './core/messages/send-job.js';
 import { SlaService } from './core/sla/sla-service.js';
+import { SlaPoliciesService } from './core/sla/sla-policies-service.js';
 import {
   AdapterSender,
   ChannelAdapters,
@@ -60,6 +61,7 @@ import { Metrics } from './metrics/metrics.js';
 import { deriveKey, SecretBox } from './security/secret-box.js';
 import { resolveSecretKey } from './security/secret-key.js';
 import { openDatabase, type Database } from './storage/database.js';
+import { AccountCaches } from './core/cache/account-caches.js';
 import { migrateToLatest } from './storage/migrator.js';
 import type { ChannelRow } from './storage/schema-conversations.js';
 
@@ -75,6 +77,7 @@ export interface Services {
   readonly messages: MessagesService;
   readonly contacts: ContactsService;
   readonly webhooks: WebhooksService;
+  readonly slaPolicies: SlaPoliciesService;
   /** Agents giving a handed-over conversation back to its bot. */
   readonly botHandback: BotHandback;
 }
@@ -190,6 +193,7 @@ export async function createRuntime(
     sessionKey: new Uint8Array(deriveKey(secret.key, 'session-jwt')),
     logger,
     clock,
+    caches: new AccountCaches(bus),
   };
   queue.register(mailSendJob(config.smtp, config.publicUrl));
   const sandbox = new SandboxSender();
@@ -286,6 +290,7 @@ export async function createRuntime(
       messages,
       contacts,
       webhooks: new WebhooksService(context, { http }),
+      slaPolicies: new SlaPoliciesService(context),
       botHandback,
     },
     async startWorkers() {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CACHED_SETTINGS } from '../core/cache/account-caches.js';
 import { conversationEventPayload } from '../core/events/conversation-events.js';
 
 /**
@@ -14,6 +15,8 @@ export const domainEventSchemas = {
   'user.removed': z.object({ userId: z.number() }),
   'team.changed': z.object({ teamId: z.number() }),
   'token.revoked': z.object({ tokenId: z.number() }),
+  /** A setting other processes keep in memory changed (core/cache/account-caches.ts). */
+  'account.settings_changed': z.object({ setting: z.enum(CACHED_SETTINGS) }),
   'conversation.created': conversationEventPayload,
   'conversation.status_changed': conversationEventPayload,
   'conversation.assignee_changed': conversationEventPayload,

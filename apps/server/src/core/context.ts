@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/events.js';
+import type { AccountCaches } from './cache/account-caches.js';
 import type { Clock } from './clock.js';
 import type { Config } from '../config/config.js';
 import type { EventRecorder } from './events/event-recorder.js';
@@ -23,4 +24,6 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** "Now" for bot turns and due jobs (the system clock; tests move their own). */
   readonly clock: Clock;
+  /** Account settings read on every message, kept between the writes that change them. */
+  readonly caches: AccountCaches;
 }

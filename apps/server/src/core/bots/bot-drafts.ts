@@ -90,6 +90,7 @@ export class BotDrafts {
       checkRevision(bot, expectedRevision);
       const flow: unknown = JSON.parse(bot.draft_flow);
       const frozen = await freezeVersion(unit, bot, validatedJson(flow), deployedBy, null);
+      this.context.caches.changedOnCommit(unit, accountId, 'bots');
       const version = frozen.version.version;
       return { bot: { ...frozen.bot, deployed_version: version }, version };
     });

@@ -64,6 +64,8 @@ export async function botHarness(
     t,
     db,
     accountId,
+    /** The admin's authorization header. */
+    admin: fixture.admin,
     /** Creates an SMS bot through the WotNot API, deploys the flow and activates it. */
     async deploy(document: unknown, channel = 'SMS'): Promise<number> {
       const created = await post('/v1/bot', { name: 'Bot', channel });

@@ -90,7 +90,10 @@ export class BotRunner {
     const snapshot = event.data.conversation;
     if (snapshot.botId === null && !snapshot.assignee.bot) {
       if (snapshot.assignee.user !== null) return;
-      if (!(await anyBotServes(unit.db, event.accountId, snapshot.channel.type))) return;
+      if (
+        !(await anyBotServes(unit.db, this.context.caches, event.accountId, snapshot.channel.type))
+      )
+        return;
     }
     await this.turn(
       unit,

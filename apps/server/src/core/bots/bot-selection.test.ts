@@ -37,6 +37,26 @@ describe.each(DIALECTS)('choosing the bot for a new conversation on %s', (dialec
     expect((await h.transcript(phrase)).at(-1)).toBe('< Orders bot here');
   });
 
+  it('answers from the first message after a deploy, and stops when the bot is turned off', async () => {
+    h = await botHarness(dialect);
+    // No bot yet: the account's "no bot serves SMS" is kept in memory…
+    const before = await h.say('anyone?', '+14155550171');
+    expect(await h.transcript(before)).toEqual(['> anyone?']);
+    // …and forgotten by the deploy, and by turning the bot off.
+    const bot = await h.deploy(greeter('Bot here'));
+    const after = await h.say('hello', '+14155550172');
+    expect(await h.transcript(after)).toEqual(['> hello', '< Bot here']);
+    const off = await h.t.app.inject({
+      method: 'PATCH',
+      url: `/api/native/bots/${bot}`,
+      headers: h.admin,
+      payload: { active: false },
+    });
+    expect(off.statusCode).toBe(200);
+    const later = await h.say('hello again', '+14155550173');
+    expect(await h.transcript(later)).toEqual(['> hello again']);
+  });
+
   it('leaves the conversation to the agents when no bot accepts it', async () => {
     h = await botHarness(dialect);
     await h.deploy(greeter('Orders bot here', ['order']));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compileFlow, type CompiledFlow } from '../../engine/runtime.js';
 import { flowSchema } from '../../engine/flow.js';
 import type { Db } from '../../storage/database.js';
+import type { AccountCaches } from '../cache/account-caches.js';
 import type { BotRow, ChannelType, FlowVersionRow } from '../../storage/schema-conversations.js';
 
 /** Our channel types under the names WotNot bots list in `channel_types`. */
@@ -49,30 +50,37 @@ export interface DeployedBot {
 }
 
 /**
- * The bot that answers a new conversation on a channel: active, deployed, listing the
- * channel, and first by priority (lowest number; WotNot's order), then by age.
+ * Whether any active, deployed bot is published on channels of this type (asked for every
+ * inbound message, so the account's answer is kept in `caches`).
  */
-/** Whether any active, deployed bot is published on channels of this type. */
 export async function anyBotServes(
   db: Db,
+  caches: AccountCaches,
   accountId: number,
   channelType: string,
 ): Promise<boolean> {
   // Snapshots carry the type as a string; an unknown one has no bot.
   const wanted = Object.entries(WOTNOT_CHANNEL).find(([type]) => type === channelType)?.[1];
   if (wanted === undefined) return false;
-  const bots = await db
-    .selectFrom('bots')
-    .select('channel_types')
-    .where('account_id', '=', accountId)
-    .where('active', '=', 1)
-    .where('deployed_version_id', 'is not', null)
-    .execute();
-  return bots.some((bot) =>
-    channelTypes.parse(JSON.parse(bot.channel_types)).some((name) => name.toUpperCase() === wanted),
+  const served = await caches.deployedBotChannels.get(accountId, async () => {
+    const bots = await db
+      .selectFrom('bots')
+      .select('channel_types')
+      .where('account_id', '=', accountId)
+      .where('active', '=', 1)
+      .where('deployed_version_id', 'is not', null)
+      .execute();
+    return bots.map((bot) => bot.channel_types);
+  });
+  return served.some((types) =>
+    channelTypes.parse(JSON.parse(types)).some((name) => name.toUpperCase() === wanted),
   );
 }
 
+/**
+ * The bot that answers a new conversation on a channel: active, deployed, listing the
+ * channel, and first by priority (lowest number; WotNot's order), then by age.
+ */
 export async function pickBot(
   db: Db,
   accountId: number,

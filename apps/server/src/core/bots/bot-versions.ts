@@ -221,6 +221,7 @@ export class BotVersions {
       }
       const flow: unknown = JSON.parse(source.flow);
       const frozen = await freezeVersion(unit, bot, validatedJson(flow), by, source.version);
+      this.context.caches.changedOnCommit(unit, accountId, 'bots');
       const version = frozen.version.version;
       return { bot: { ...frozen.bot, deployed_version: version }, version };
     });

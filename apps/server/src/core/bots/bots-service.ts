@@ -137,6 +137,7 @@ export class BotsService {
       .returning('id')
       .executeTakeFirst();
     if (updated === undefined) throw new DomainError('BOT_NOT_FOUND');
+    this.context.caches.changed(accountId, 'bots');
     return this.get(accountId, botId);
   }
 
@@ -155,6 +156,7 @@ export class BotsService {
       .returning('id')
       .executeTakeFirst();
     if (removed === undefined) throw new DomainError('BOT_NOT_FOUND');
+    this.context.caches.changed(accountId, 'bots');
   }
 
   /** The flow a bot runs: its deployed version, or its draft before any deploy. */
@@ -189,6 +191,7 @@ export class BotsService {
     return inTransaction(this.context.db, async (unit) => {
       const bot = await lockBot(unit.db, this.context.dialect, accountId, botId);
       const frozen = await freezeVersion(unit, bot, json, deployedBy, null);
+      this.context.caches.changedOnCommit(unit, accountId, 'bots');
       return { bot: frozen.bot, flow: json };
     });
   }

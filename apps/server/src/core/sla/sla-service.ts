@@ -26,6 +26,15 @@ export class SlaService {
     ) {
       return;
     }
+    // A new conversation without a policy of its own, in an account without a default one
+    // (the cached answer): nothing to time, nothing to read.
+    if (
+      isEventOf(event, 'conversation.created') &&
+      event.data.conversation.slaPolicyId === null &&
+      (await this.#defaultPolicy(unit, event.accountId)) === undefined
+    ) {
+      return;
+    }
     const conversation = await unit.db
       .selectFrom('conversations')
       .selectAll()
@@ -129,12 +138,14 @@ export class SlaService {
   }
 
   #defaultPolicy(unit: UnitOfWork, accountId: number): Promise<SlaPolicyRow | undefined> {
-    return unit.db
-      .selectFrom('sla_policies')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('is_default', '=', 1)
-      .orderBy('id')
-      .executeTakeFirst();
+    return this.context.caches.defaultSlaPolicy.get(accountId, () =>
+      unit.db
+        .selectFrom('sla_policies')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('is_default', '=', 1)
+        .orderBy('id')
+        .executeTakeFirst(),
+    );
   }
 }

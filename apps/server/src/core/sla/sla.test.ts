@@ -31,6 +31,43 @@ describe.each(DIALECTS)('SLA policies on %s', (dialect) => {
       .orderBy('id')
       .execute();
 
+  it('applies a default policy from the next new conversation, and stops when it is deleted', async () => {
+    const from = (phone: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/native/channels/${sms}/sandbox/inbound`,
+        headers: admin,
+        payload: { from: phone, content: { type: 'text', text: 'Hi' } },
+      });
+    const policyOf = async (phone: string) => {
+      const { conversation_id } = (await from(phone)).json<{ conversation_id: string }>();
+      const row = await t.runtime.database.db
+        .selectFrom('conversations')
+        .select('sla_policy_id')
+        .where('public_id', '=', conversation_id)
+        .executeTakeFirstOrThrow();
+      return row.sla_policy_id;
+    };
+    // The account's answer "no default policy" is kept in memory by now…
+    expect(await policyOf('+14155550101')).toBeNull();
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/native/sla-policies',
+      headers: admin,
+      payload: { name: 'Default', first_response_seconds: 3_600, is_default: true },
+    });
+    const { id } = created.json<{ id: number }>();
+    // …and forgotten when the policy is saved, or deleted.
+    expect(await policyOf('+14155550102')).toBe(id);
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/native/sla-policies/${id}`,
+      headers: admin,
+    });
+    expect(removed.statusCode).toBe(204);
+    expect(await policyOf('+14155550103')).toBeNull();
+  });
+
   it('fires first response, next response and resolution breaches once each, from durable timers', async () => {
     const policy = await t.app.inject({
       method: 'POST',

@@ -22,15 +22,16 @@ export async function recordWebhookDeliveries(
   event: RecordedEvent,
 ): Promise<void> {
   const key = WOTNOT_EVENT_KEYS[event.type];
-  const webhooks = (
-    await unit.db
+  const enabled = await context.caches.webhooks.get(event.accountId, () =>
+    unit.db
       .selectFrom('webhooks')
       .selectAll()
       .where('account_id', '=', event.accountId)
       .where('enabled', '=', 1)
       .orderBy('id')
-      .execute()
-  ).filter((webhook) => parseSubscribedEvents(webhook.events).includes(key));
+      .execute(),
+  );
+  const webhooks = enabled.filter((webhook) => parseSubscribedEvents(webhook.events).includes(key));
   if (webhooks.length === 0) return;
   if (context.dialect === 'postgres') {
     // Delivery ids must follow commit order within a lane, and PostgreSQL hands out

@@ -132,7 +132,11 @@ export async function createWebhookHarness(
       await receiver.reset();
       const { db } = current.runtime.database;
       await db.deleteFrom('webhook_deliveries').execute();
-      await db.deleteFrom('webhooks').execute();
+      const removed = await db.deleteFrom('webhooks').returning('account_id').execute();
+      // Behind the services' back: the processes must forget the webhooks they kept.
+      for (const { account_id } of removed) {
+        current.runtime.context.caches.changed(account_id, 'webhooks');
+      }
     },
     async close() {
       await stop();

@@ -85,6 +85,7 @@ export class WebhooksService {
           .execute();
       }
       const existing = await this.#find(unit.db, accountId);
+      this.context.caches.changedOnCommit(unit, accountId, 'webhooks');
       const values = {
         url: input.url,
         token: sealed,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DomainError } from '../../core/errors/domain-error.js';
 import type { Runtime } from '../../runtime.js';
 import type { SlaPolicyRow } from '../../storage/schema-conversations.js';
 import { principalOf } from '../plugins/authenticate.js';
@@ -39,9 +38,9 @@ const policyBody = z.object({
 });
 
 /** SLA policies: first response, next response and resolution targets, breached once each. */
-export function registerSlaRoutes(app: FastifyInstance, { database }: Runtime): void {
+export function registerSlaRoutes(app: FastifyInstance, { services }: Runtime): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { db } = database;
+  const policies = services.slaPolicies;
 
   api.get('/sla-policies', {
     config: { auth: { mode: 'principal' } },
@@ -51,12 +50,7 @@ export function registerSlaRoutes(app: FastifyInstance, { database }: Runtime): 
       response: { 200: z.object({ policies: z.array(policySchema) }), ...errorResponses },
     },
     handler: async (request) => {
-      const rows = await db
-        .selectFrom('sla_policies')
-        .selectAll()
-        .where('account_id', '=', principalOf(request).accountId)
-        .orderBy('id')
-        .execute();
+      const rows = await policies.list(principalOf(request).accountId);
       return { policies: rows.map(policyDto) };
     },
   });
@@ -70,28 +64,7 @@ export function registerSlaRoutes(app: FastifyInstance, { database }: Runtime): 
       response: { 201: policySchema, ...errorResponses },
     },
     handler: async (request, reply) => {
-      const { accountId } = principalOf(request);
-      const { is_default, ...targets } = request.body;
-      const now = Date.now();
-      const row = await db.transaction().execute(async (trx) => {
-        if (is_default)
-          await trx
-            .updateTable('sla_policies')
-            .set({ is_default: 0 })
-            .where('account_id', '=', accountId)
-            .execute();
-        return trx
-          .insertInto('sla_policies')
-          .values({
-            account_id: accountId,
-            ...targets,
-            is_default: is_default ? 1 : 0,
-            created_at: now,
-            updated_at: now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-      });
+      const row = await policies.create(principalOf(request).accountId, request.body);
       return reply.status(201).send(policyDto(row));
     },
   });
@@ -105,12 +78,7 @@ export function registerSlaRoutes(app: FastifyInstance, { database }: Runtime): 
       response: { 204: z.null(), ...errorResponses },
     },
     handler: async (request, reply) => {
-      const result = await db
-        .deleteFrom('sla_policies')
-        .where('account_id', '=', principalOf(request).accountId)
-        .where('id', '=', request.params.id)
-        .executeTakeFirst();
-      if (result.numDeletedRows === 0n) throw new DomainError('RESOURCE_NOT_FOUND');
+      await policies.remove(principalOf(request).accountId, request.params.id);
       return reply.status(204).send(null);
     },
   });

@@ -1,0 +1,66 @@
+import type { EventBus } from '../../bus/events.js';
+import type { SlaPolicyRow, WebhookRow } from '../../storage/schema-conversations.js';
+import type { UnitOfWork } from '../../storage/transaction.js';
+import { AccountLookup } from './account-lookup.js';
+
+/** The account settings read on every conversation event, each kept by `AccountCaches`. */
+export const CACHED_SETTINGS = ['webhooks', 'sla_policies', 'bots'] as const;
+export type CachedSetting = (typeof CACHED_SETTINGS)[number];
+
+/**
+ * What the conversation event listeners look up for every message, kept per account: the
+ * enabled webhooks, the default SLA policy, the channel types the account's deployed bots
+ * serve. Without it each message read them again, even in accounts with nothing configured.
+ *
+ * Whoever writes one of these settings calls `changedOnCommit` in the writing transaction:
+ * once it commits, this process forgets the setting at once (so the next message sees the
+ * change) and the bus carries `account.settings_changed` to the other processes. Without a
+ * shared bus (SQLite with a separate `parley worker`), the others see it within a second,
+ * when their copy expires.
+ */
+export class AccountCaches {
+  /** Enabled webhooks, by id. */
+  readonly webhooks = new AccountLookup<WebhookRow[]>();
+  readonly defaultSlaPolicy = new AccountLookup<SlaPolicyRow | undefined>();
+  /** The channel type lists (JSON, as stored) of the active, deployed bots. */
+  readonly deployedBotChannels = new AccountLookup<string[]>();
+  readonly #unsubscribe: () => void;
+
+  constructor(private readonly bus: EventBus) {
+    this.#unsubscribe = bus.subscribe('account.settings_changed', (event) => {
+      this.#forget(event.accountId, event.payload.setting);
+    });
+  }
+
+  /** Forgets `setting` of the account once the unit commits, here and in other processes. */
+  changedOnCommit(unit: UnitOfWork, accountId: number, setting: CachedSetting): void {
+    unit.afterCommit(() => {
+      this.changed(accountId, setting);
+    });
+  }
+
+  /** Forgets `setting` of the account now, here and in other processes. */
+  changed(accountId: number, setting: CachedSetting): void {
+    this.#forget(accountId, setting);
+    // Best effort: a process that misses it serves the old setting until the entry expires.
+    this.bus.publish('account.settings_changed', accountId, { setting }).catch(() => undefined);
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  #forget(accountId: number, setting: CachedSetting): void {
+    switch (setting) {
+      case 'webhooks':
+        this.webhooks.invalidate(accountId);
+        return;
+      case 'sla_policies':
+        this.defaultSlaPolicy.invalidate(accountId);
+        return;
+      case 'bots':
+        this.deployedBotChannels.invalidate(accountId);
+        return;
+    }
+  }
+}
