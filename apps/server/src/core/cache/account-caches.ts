@@ -1,7 +1,7 @@
 import type { EventBus } from '../../bus/events.js';
 import type { SlaPolicyRow, WebhookRow } from '../../storage/schema-conversations.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
-import { AccountLookup } from './account-lookup.js';
+import { ExpiringLookup } from './expiring-lookup.js';
 
 /** The account settings read on every conversation event, each kept by `AccountCaches`. */
 export const CACHED_SETTINGS = ['webhooks', 'sla_policies', 'bots'] as const;
@@ -20,10 +20,10 @@ export type CachedSetting = (typeof CACHED_SETTINGS)[number];
  */
 export class AccountCaches {
   /** Enabled webhooks, by id. */
-  readonly webhooks = new AccountLookup<WebhookRow[]>();
-  readonly defaultSlaPolicy = new AccountLookup<SlaPolicyRow | undefined>();
+  readonly webhooks = new ExpiringLookup<number, WebhookRow[]>();
+  readonly defaultSlaPolicy = new ExpiringLookup<number, SlaPolicyRow | undefined>();
   /** The channel type lists (JSON, as stored) of the active, deployed bots. */
-  readonly deployedBotChannels = new AccountLookup<string[]>();
+  readonly deployedBotChannels = new ExpiringLookup<number, string[]>();
   readonly #unsubscribe: () => void;
 
   constructor(private readonly bus: EventBus) {

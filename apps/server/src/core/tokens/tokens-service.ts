@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../context.js';
+import { ExpiringLookup } from '../cache/expiring-lookup.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { Principal } from '../auth/principal.js';
 import { fullAccess, parseStoredConfiguration } from '../roles/role-configuration.js';
@@ -44,7 +45,18 @@ export async function issueToken(db: Db, accountId: number, token: NewToken): Pr
 }
 
 export class TokensService {
-  constructor(private readonly context: ServiceContext) {}
+  /**
+   * Account tokens' principals by token hash: every API call of an integration resolves one.
+   * Only account tokens are kept (full access, no user or role behind them to change); a
+   * revocation forgets them all at once, here and (through the bus) in the other processes.
+   */
+  readonly #accountPrincipals = new ExpiringLookup<string, Principal | undefined>();
+
+  constructor(private readonly context: ServiceContext) {
+    context.bus.subscribe('token.revoked', () => {
+      this.#accountPrincipals.clear();
+    });
+  }
 
   async create(accountId: number, token: NewToken): Promise<IssuedToken> {
     if (token.kind !== 'account') {
@@ -74,9 +86,19 @@ export class TokensService {
    * Resolves a bearer secret to a principal, or undefined when it is unknown, revoked,
    * expired, or its user is no longer active. Never says which, to avoid an oracle.
    */
-  async authenticate(secret: string): Promise<Principal | undefined> {
+  authenticate(secret: string): Promise<Principal | undefined> {
+    const tokenHash = sha256Hex(secret);
+    return this.#accountPrincipals.get(
+      tokenHash,
+      () => this.#resolve(tokenHash),
+      // A kept principal may outlive its token's expiry by the lookup's TTL (a second).
+      (principal) => principal?.kind === 'account_token',
+    );
+  }
+
+  async #resolve(tokenHash: string): Promise<Principal | undefined> {
     const { db } = this.context;
-    const token = await findTokenByHash(db, sha256Hex(secret));
+    const token = await findTokenByHash(db, tokenHash);
     const now = Date.now();
     if (token?.revoked_at !== null) return undefined;
     if (token.expires_at !== null && token.expires_at <= now) return undefined;

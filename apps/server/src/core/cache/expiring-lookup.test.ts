@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AccountLookup } from './account-lookup.js';
+import { ExpiringLookup } from './expiring-lookup.js';
 
-describe('AccountLookup', () => {
+describe('ExpiringLookup', () => {
   const counting = () => {
     let loads = 0;
     return {
@@ -15,7 +15,7 @@ describe('AccountLookup', () => {
 
   it('reads an account once while its value is fresh, and again once it is not', async () => {
     let now = 1_000;
-    const lookup = new AccountLookup<string>({ ttlMs: 100, now: () => now });
+    const lookup = new ExpiringLookup<number, string>({ ttlMs: 100, now: () => now });
     const source = counting();
     expect(await lookup.get(1, source.load('a'))).toBe('a');
     now += 99;
@@ -27,7 +27,7 @@ describe('AccountLookup', () => {
   });
 
   it('keeps accounts apart and forgets only the invalidated one', async () => {
-    const lookup = new AccountLookup<string>();
+    const lookup = new ExpiringLookup<number, string>();
     const source = counting();
     await lookup.get(1, source.load('one'));
     await lookup.get(2, source.load('two'));
@@ -38,7 +38,7 @@ describe('AccountLookup', () => {
   });
 
   it('does not keep a value loaded while an invalidation came (it may be the old one)', async () => {
-    const lookup = new AccountLookup<string>();
+    const lookup = new ExpiringLookup<number, string>();
     let finish: (value: string) => void = () => undefined;
     const slow = lookup.get(1, () => new Promise<string>((resolve) => (finish = resolve)));
     lookup.invalidate(1);
@@ -47,10 +47,23 @@ describe('AccountLookup', () => {
     expect(await lookup.get(1, () => Promise.resolve('new'))).toBe('new');
   });
 
-  it('holds at most maxAccounts accounts, dropping the least recently loaded', async () => {
-    const lookup = new AccountLookup<number>({ maxAccounts: 2 });
+  it('holds at most maxKeys keys, dropping the least recently loaded', async () => {
+    const lookup = new ExpiringLookup<number, number>({ maxKeys: 2 });
     for (const account of [1, 2, 3]) await lookup.get(account, () => Promise.resolve(account));
     expect(await lookup.get(1, () => Promise.resolve(10))).toBe(10);
     expect(await lookup.get(3, () => Promise.resolve(30))).toBe(3);
+  });
+
+  it('keeps only what `keep` accepts, and forgets every key on clear', async () => {
+    const lookup = new ExpiringLookup<string, string | undefined>();
+    const source = counting();
+    const found = (value: string | undefined) => value !== undefined;
+    expect(await lookup.get('unknown', () => Promise.resolve(undefined), found)).toBeUndefined();
+    expect(await lookup.get('unknown', source.load('now known'), found)).toBe('now known');
+    expect(await lookup.get('other', source.load('other'), found)).toBe('other');
+    lookup.clear();
+    expect(await lookup.get('unknown', source.load('again'), found)).toBe('again');
+    expect(await lookup.get('other', source.load('other, again'), found)).toBe('other, again');
+    expect(source.loads()).toBe(4);
   });
 });
