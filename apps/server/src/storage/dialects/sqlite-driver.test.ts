@@ -147,4 +147,34 @@ describe('SQLite group commit', () => {
     ]);
     expect(committedBodies()).toEqual(['in the next group']);
   });
+
+  it('lets the event loop turn between the writes of a full group and what its writers do next', async () => {
+    // Every group is full at its first writer: each write commits at once.
+    const eager = new Kysely<TestSchema>({
+      dialect: sqliteDialect(file, {
+        limits: { maxWriters: 1, maxOpenMs: 10 },
+        checkpoints: false,
+      }).createKyselyDialect(),
+    });
+    try {
+      let writesBeforeTheTurn = -1;
+      let written = 0;
+      setImmediate(() => {
+        writesBeforeTheTurn = written;
+      });
+      for (let i = 0; i < 20; i++) {
+        await eager
+          .insertInto('notes')
+          .values({ body: `eager ${i}` })
+          .execute();
+        written += 1;
+      }
+      // A request that arrived meanwhile (here: the immediate) did not wait for all twenty.
+      expect(writesBeforeTheTurn).toBeGreaterThanOrEqual(0);
+      expect(writesBeforeTheTurn).toBeLessThan(20);
+      expect(committedBodies()).toHaveLength(20);
+    } finally {
+      await eager.destroy();
+    }
+  });
 });

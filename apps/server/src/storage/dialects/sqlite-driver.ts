@@ -152,17 +152,19 @@ export class GroupCommitSqliteDriver implements Driver {
     const full =
       group.writers >= this.#limits.maxWriters ||
       performance.now() - group.openedAt >= this.#limits.maxOpenMs;
-    if (full) {
-      const failure = this.#commitGroup(group);
-      this.#handOver();
-      if (failure !== undefined) throw failure;
-      return;
-    }
     const committed = new Promise<void>((resolve, reject) => {
       group.waiting.push({ resolve, reject });
     });
-    this.#handOver();
-    this.#scheduleFlush();
+    if (full) {
+      // Its writers go on at the next turn, not now: went on at once, they would write again
+      // into groups just as full, commit those at once too, and so on, holding the event loop
+      // (and every request waiting for it) for as long as they had work.
+      this.#commitGroup(group, 'next turn');
+      this.#handOver();
+    } else {
+      this.#handOver();
+      this.#scheduleFlush();
+    }
     await committed;
   }
 
@@ -220,7 +222,7 @@ export class GroupCommitSqliteDriver implements Driver {
   }
 
   /** Commits the shared transaction and settles every writer that waited for it. */
-  #commitGroup(group: Group): Error | undefined {
+  #commitGroup(group: Group, settle: 'now' | 'next turn' = 'now'): Error | undefined {
     let failure: Error | undefined;
     try {
       if (this.#database.inTransaction) this.#run('commit');
@@ -229,19 +231,23 @@ export class GroupCommitSqliteDriver implements Driver {
       failure = asError(error);
       if (this.#database.inTransaction) this.#run('rollback');
     }
-    this.#endGroup(group, failure);
+    this.#endGroup(group, failure, settle);
     if (failure === undefined) this.#checkpointer?.afterCommit();
     return failure;
   }
 
-  /** Ends a group: its writers learn whether their writes were committed. */
-  #endGroup(group: Group, failure: Error | undefined): void {
+  /** Ends a group: its writers learn (now, or at the next turn) whether their writes stand. */
+  #endGroup(group: Group, failure: Error | undefined, settle: 'now' | 'next turn' = 'now'): void {
     if (this.#group === group) this.#group = undefined;
     group.failure = failure;
-    for (const writer of group.waiting) {
-      if (failure === undefined) writer.resolve();
-      else writer.reject(failure);
-    }
+    const tell = () => {
+      for (const writer of group.waiting) {
+        if (failure === undefined) writer.resolve();
+        else writer.reject(failure);
+      }
+    };
+    if (settle === 'now') tell();
+    else setImmediate(tell);
   }
 
   #handOver(): void {
