@@ -76,28 +76,17 @@ export interface InboundDependencies {
 
 /** How many webhooks one job applies before it yields to other work (others continue). */
 const DRAIN_BATCH = 200;
-/**
- * Webhooks applied in one transaction. One commit per webhook made a busy channel's drain
- * wait for a commit per message; a few per commit keep the order and cost one, and hold the
- * connection briefly enough that webhooks being acknowledged meanwhile do not wait long.
- */
-const WEBHOOKS_PER_TRANSACTION = 4;
 /** A status can overtake the send job's record of the provider id: tries before giving up. */
 const UNMATCHED_STATUS_TRIES = 3;
 
 class StatusNotYetKnown extends Error {}
 
-/** Thrown to roll back a batch whose webhook at `appliable` must wait: the rest is redone. */
-class ApplyFewer extends Error {
-  constructor(readonly appliable: number) {
-    super(`apply the first ${String(appliable)} webhooks only`);
-  }
-}
-
 /**
  * `channel.inbound`: applies a channel's pending webhooks strictly in the order they were
- * accepted, a few per transaction, each together with everything it causes (the
- * message, the bot's turn, the statuses). The pending rows are locked first, so two jobs of
+ * accepted, each in a transaction with everything it causes (the message, the bot's turn,
+ * the statuses). One per transaction: the transaction runs without a break for the event
+ * loop, and a few webhooks with their bot turns in one (about 10 ms) kept the webhooks being
+ * acknowledged meanwhile waiting; group commit shares the commits anyway. The pending rows are locked first, so two jobs of
  * one channel never apply webhooks side by side or out of order: the second waits, then
  * finds the rows done and goes on with the next.
  */
@@ -123,22 +112,8 @@ export function channelInboundJob(
       const drain = new InboxDrain(context, deps, channel, adapter, {
         giveUpOnStatuses: job.attempt >= UNMATCHED_STATUS_TRIES,
       });
-      let applied = 0;
-      let limit = WEBHOOKS_PER_TRANSACTION;
-      while (applied < DRAIN_BATCH) {
-        let step: { applied: number; more: boolean };
-        try {
-          step = await drain.applyNext(limit);
-        } catch (error) {
-          if (!(error instanceof ApplyFewer)) throw error;
-          // A status in the batch waits for its send: apply what comes before it, then retry
-          // that webhook alone (it throws StatusNotYetKnown and the job backs off).
-          limit = Math.max(1, error.appliable);
-          continue;
-        }
-        applied += step.applied;
-        limit = WEBHOOKS_PER_TRANSACTION;
-        if (!step.more) return;
+      for (let applied = 0; applied < DRAIN_BATCH; applied++) {
+        if (!(await drain.applyNext())) return;
       }
       // More than a batch waiting: a fresh job continues after others had their turn.
       await context.queue.enqueue('channel.inbound', { accountId, channelId }, { accountId });
@@ -156,28 +131,22 @@ class InboxDrain {
     private readonly options: { readonly giveUpOnStatuses: boolean },
   ) {}
 
-  /** Applies up to `limit` pending webhooks in one transaction; `more` when some may remain. */
-  applyNext(limit: number): Promise<{ applied: number; more: boolean }> {
+  /** Applies the oldest pending webhook in a transaction; false when none was pending. */
+  applyNext(): Promise<boolean> {
     const { context, channel } = this;
     return inTransaction(context.db, async (unit) => {
-      const heads = await unit.db
+      const head = await unit.db
         .selectFrom('channel_inbox')
         .select(['id', 'request'])
         .where('channel_id', '=', channel.id)
         .where('processed_at', 'is', null)
         .orderBy('id')
-        .limit(limit)
+        .limit(1)
         .$if(context.dialect === 'postgres', (query) => query.forUpdate())
-        .execute();
-      for (const [index, head] of heads.entries()) {
-        try {
-          await this.#applyOne(unit, head);
-        } catch (error) {
-          if (error instanceof StatusNotYetKnown && index > 0) throw new ApplyFewer(index);
-          throw error;
-        }
-      }
-      return { applied: heads.length, more: heads.length === limit };
+        .executeTakeFirst();
+      if (head === undefined) return false;
+      await this.#applyOne(unit, head);
+      return true;
     });
   }
 
