@@ -101,12 +101,7 @@ export function channelInboundJob(
       channelId: z.number().int().positive(),
     }),
     async handle({ accountId, channelId }, job) {
-      const channel = await context.db
-        .selectFrom('channels')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', channelId)
-        .executeTakeFirst();
+      const channel = await context.caches.channel(context.db, accountId, channelId);
       const adapter = channel === undefined ? undefined : deps.adapters.get(channel.provider);
       if (channel === undefined || adapter === undefined) return;
       const drain = new InboxDrain(context, deps, channel, adapter, {

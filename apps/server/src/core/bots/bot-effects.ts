@@ -215,7 +215,7 @@ export class BotEffects {
         conversation.id,
         'conversation.status_changed',
         {
-          conversation: await conversationSnapshot(unit.db, current),
+          conversation: await conversationSnapshot(unit.db, this.context.caches, current),
           previousStatus: conversation.status,
           by: BOT_ACTOR,
         },
@@ -281,7 +281,10 @@ export class BotEffects {
       accountId,
       conversation.id,
       'conversation.assignee_changed',
-      { conversation: await conversationSnapshot(unit.db, updated), by: BOT_ACTOR },
+      {
+        conversation: await conversationSnapshot(unit.db, this.context.caches, updated),
+        by: BOT_ACTOR,
+      },
     );
     return updated;
   }

@@ -45,7 +45,7 @@ export class BotHandback {
         accountId,
         conversation.id,
         'conversation.assignee_changed',
-        { conversation: await conversationSnapshot(unit.db, updated), by },
+        { conversation: await conversationSnapshot(unit.db, this.context.caches, updated), by },
       );
       await this.runner.turn(
         unit,

@@ -1,10 +1,11 @@
 import type { EventBus } from '../../bus/events.js';
-import type { SlaPolicyRow, WebhookRow } from '../../storage/schema-conversations.js';
+import type { ChannelRow, SlaPolicyRow, WebhookRow } from '../../storage/schema-conversations.js';
+import type { Db } from '../../storage/database.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import { ExpiringLookup } from './expiring-lookup.js';
 
 /** The account settings read on every conversation event, each kept by `AccountCaches`. */
-export const CACHED_SETTINGS = ['webhooks', 'sla_policies', 'bots'] as const;
+export const CACHED_SETTINGS = ['webhooks', 'sla_policies', 'bots', 'channels'] as const;
 export type CachedSetting = (typeof CACHED_SETTINGS)[number];
 
 /**
@@ -24,6 +25,8 @@ export class AccountCaches {
   readonly defaultSlaPolicy = new ExpiringLookup<number, SlaPolicyRow | undefined>();
   /** The channel type lists (JSON, as stored) of the active, deployed bots. */
   readonly deployedBotChannels = new ExpiringLookup<number, string[]>();
+  /** Channel rows by id (each message's snapshot, inbox job and send job reads its channel). */
+  readonly #channels = new ExpiringLookup<number, ChannelRow | undefined>();
   readonly #unsubscribe: () => void;
 
   constructor(private readonly bus: EventBus) {
@@ -46,6 +49,23 @@ export class AccountCaches {
     this.bus.publish('account.settings_changed', accountId, { setting }).catch(() => undefined);
   }
 
+  /** The account's channel `channelId`, from memory when it was read within the last second. */
+  async channel(db: Db, accountId: number, channelId: number): Promise<ChannelRow | undefined> {
+    const channel = await this.#channels.get(
+      channelId,
+      () =>
+        db
+          .selectFrom('channels')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('id', '=', channelId)
+          .executeTakeFirst(),
+      (found) => found !== undefined,
+    );
+    // Kept by id: another account's question about the same id gets nothing.
+    return channel?.account_id === accountId ? channel : undefined;
+  }
+
   close(): void {
     this.#unsubscribe();
   }
@@ -60,6 +80,10 @@ export class AccountCaches {
         return;
       case 'bots':
         this.deployedBotChannels.invalidate(accountId);
+        return;
+      case 'channels':
+        // Kept by channel id; changes to channels are rare enough to forget them all.
+        this.#channels.clear();
         return;
     }
   }

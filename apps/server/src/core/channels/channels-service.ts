@@ -39,8 +39,9 @@ export class ChannelsService {
     return new ChannelsRepository(this.context.db, accountId).findByProvider(provider, externalId);
   }
 
+  /** The channel (as of the last second at most: kept in memory, forgotten on update). */
   async get(accountId: number, channelId: number): Promise<ChannelRow> {
-    const channel = await new ChannelsRepository(this.context.db, accountId).findById(channelId);
+    const channel = await this.context.caches.channel(this.context.db, accountId, channelId);
     if (channel === undefined) throw new DomainError('CHANNEL_NOT_FOUND');
     return channel;
   }
@@ -103,6 +104,7 @@ export class ChannelsService {
           ? undefined
           : this.context.secretBox.seal(JSON.stringify(changes.secrets)),
     });
+    this.context.caches.changed(accountId, 'channels');
     return this.get(accountId, channelId);
   }
 

@@ -278,7 +278,7 @@ export class ConversationsService {
         conversation.id,
         'conversation.variables_changed',
         {
-          conversation: await conversationSnapshot(unit.db, updated),
+          conversation: await conversationSnapshot(unit.db, this.context.caches, updated),
           changed: variables.map((variable) => ({ ...variable })),
         },
       );
@@ -332,7 +332,10 @@ export class ConversationsService {
       conversation.id,
       'conversation.created',
       {
-        conversation: await conversationSnapshot(unit.db, conversation, { channel, contact }),
+        conversation: await conversationSnapshot(unit.db, this.context.caches, conversation, {
+          channel,
+          contact,
+        }),
         isNewContact,
       },
     );
@@ -357,7 +360,7 @@ export class ConversationsService {
       conversation.id,
       'conversation.status_changed',
       {
-        conversation: await conversationSnapshot(unit.db, updated),
+        conversation: await conversationSnapshot(unit.db, this.context.caches, updated),
         previousStatus: conversation.status,
         by,
       },
@@ -387,7 +390,7 @@ export class ConversationsService {
       conversation.id,
       'conversation.assignee_changed',
       {
-        conversation: await conversationSnapshot(unit.db, updated),
+        conversation: await conversationSnapshot(unit.db, this.context.caches, updated),
         by,
       },
     );

@@ -1,6 +1,7 @@
 import { messageContentSchema, statusChangeSchema, type MessageContent } from '@parley/protocol';
 import { z } from 'zod';
 import type { Db } from '../../storage/database.js';
+import type { AccountCaches } from '../cache/account-caches.js';
 import type {
   ChannelRow,
   ContactRow,
@@ -31,18 +32,13 @@ const labelNames = z.array(z.string()).catch([]);
  */
 export async function conversationSnapshot(
   db: Db,
+  caches: AccountCaches,
   conversation: ConversationRow,
   known: KnownRows = {},
 ): Promise<ConversationSnapshot> {
   const accountId = conversation.account_id;
   const [channel, contact, user, team] = await Promise.all([
-    known.channel ??
-      db
-        .selectFrom('channels')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', conversation.channel_id)
-        .executeTakeFirstOrThrow(),
+    known.channel ?? channelOf(db, caches, conversation),
     known.contact ??
       db
         .selectFrom('contacts')
@@ -127,4 +123,14 @@ export function messageSnapshot(
     providerMessageId: message.provider_message_id,
     createdAt: message.created_at,
   };
+}
+
+async function channelOf(
+  db: Db,
+  caches: AccountCaches,
+  conversation: ConversationRow,
+): Promise<ChannelRow> {
+  const channel = await caches.channel(db, conversation.account_id, conversation.channel_id);
+  if (channel === undefined) throw new Error(`channel ${String(conversation.channel_id)} is gone`);
+  return channel;
 }

@@ -87,7 +87,7 @@ export async function setConversationLabels(
   if (added.length > 0 || removed.length > 0) {
     const labelNames = await labels.setCachedNames(conversation.id, names);
     await context.events.record(unit, accountId, conversation.id, 'conversation.labels_changed', {
-      conversation: await conversationSnapshot(unit.db, {
+      conversation: await conversationSnapshot(unit.db, context.caches, {
         ...conversation,
         label_names: labelNames,
       }),

@@ -53,7 +53,7 @@ export class InboxNotes {
         body: note.body,
       });
       await this.context.events.record(unit, accountId, conversation.id, 'note.created', {
-        conversation: await conversationSnapshot(unit.db, conversation),
+        conversation: await conversationSnapshot(unit.db, this.context.caches, conversation),
         note: { id: row.id, body: row.body, userId: row.user_id, createdAt: row.created_at },
       });
       return row;

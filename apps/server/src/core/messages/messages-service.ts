@@ -247,7 +247,7 @@ export class MessagesService {
             .where('id', '=', message.sender_user_id)
             .executeTakeFirst();
     await this.context.events.record(unit, conversation.account_id, conversation.id, type, {
-      conversation: await conversationSnapshot(unit.db, conversation, known),
+      conversation: await conversationSnapshot(unit.db, this.context.caches, conversation, known),
       message: messageSnapshot(
         message,
         sender === undefined

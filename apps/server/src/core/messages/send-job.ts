@@ -55,12 +55,8 @@ export function messageSendJob(
         .where('messages.id', '=', messageId)
         .executeTakeFirst();
       if (message?.status !== 'queued') return;
-      const channel = await db
-        .selectFrom('channels')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', message.channel_id)
-        .executeTakeFirstOrThrow();
+      const channel = await context.caches.channel(db, accountId, message.channel_id);
+      if (channel === undefined) throw new Error(`channel ${String(message.channel_id)} is gone`);
       if (channel.enabled === 0) {
         await messages.applyStatus(accountId, messageId, 'failed', {
           reason: 'The channel is disabled.',

@@ -95,7 +95,7 @@ export class SlaService {
             .executeTakeFirst();
           if ((inserted.numInsertedOrUpdatedRows ?? 0n) === 0n) return;
           await this.context.events.record(unit, accountId, conversationId, 'sla.breached', {
-            conversation: await conversationSnapshot(unit.db, conversation),
+            conversation: await conversationSnapshot(unit.db, this.context.caches, conversation),
             kind,
             dueAt: due,
           });

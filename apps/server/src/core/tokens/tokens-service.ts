@@ -79,6 +79,8 @@ export class TokensService {
   async revoke(accountId: number, tokenId: number): Promise<void> {
     const revoked = await new TokensRepository(this.context.db, accountId).revoke(tokenId);
     if (!revoked) throw new DomainError('TOKEN_NOT_FOUND');
+    // Here at once (a Redis bus delivers a moment later, even to this process), and elsewhere.
+    this.#accountPrincipals.clear();
     await this.context.bus.publish('token.revoked', accountId, { tokenId });
   }
 
