@@ -17,12 +17,12 @@ describe.each(DIALECTS)('SLA policies on %s', (dialect) => {
     await t.close();
   });
 
-  const inbound = (text: string) =>
+  const inbound = (text: string, from = '+14155550123') =>
     t.app.inject({
       method: 'POST',
       url: `/api/native/channels/${sms}/sandbox/inbound`,
       headers: admin,
-      payload: { from: '+14155550123', content: { type: 'text', text } },
+      payload: { from, content: { type: 'text', text } },
     });
   const breaches = () =>
     t.runtime.database.db
@@ -32,15 +32,8 @@ describe.each(DIALECTS)('SLA policies on %s', (dialect) => {
       .execute();
 
   it('applies a default policy from the next new conversation, and stops when it is deleted', async () => {
-    const from = (phone: string) =>
-      t.app.inject({
-        method: 'POST',
-        url: `/api/native/channels/${sms}/sandbox/inbound`,
-        headers: admin,
-        payload: { from: phone, content: { type: 'text', text: 'Hi' } },
-      });
     const policyOf = async (phone: string) => {
-      const { conversation_id } = (await from(phone)).json<{ conversation_id: string }>();
+      const { conversation_id } = (await inbound('Hi', phone)).json<{ conversation_id: string }>();
       const row = await t.runtime.database.db
         .selectFrom('conversations')
         .select('sla_policy_id')
