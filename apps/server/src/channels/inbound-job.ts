@@ -86,9 +86,9 @@ class StatusNotYetKnown extends Error {}
  * accepted, each in a transaction with everything it causes (the message, the bot's turn,
  * the statuses). One per transaction: the transaction runs without a break for the event
  * loop, and a few webhooks with their bot turns in one (about 10 ms) kept the webhooks being
- * acknowledged meanwhile waiting; group commit shares the commits anyway. The pending rows are locked first, so two jobs of
- * one channel never apply webhooks side by side or out of order: the second waits, then
- * finds the rows done and goes on with the next.
+ * acknowledged meanwhile waiting; group commit shares the commits anyway. The pending rows
+ * are locked first, so two jobs of one channel never apply webhooks side by side or out of
+ * order: the second waits, then finds the rows done and goes on with the next.
  */
 export function channelInboundJob(
   context: ServiceContext,

@@ -1,6 +1,7 @@
 import type { EventBus } from '../../bus/events.js';
 import type { ChannelRow, SlaPolicyRow, WebhookRow } from '../../storage/schema-conversations.js';
 import type { Db } from '../../storage/database.js';
+import { ChannelsRepository } from '../../storage/repositories/channels-repository.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import { ExpiringLookup } from './expiring-lookup.js';
 
@@ -9,9 +10,9 @@ export const CACHED_SETTINGS = ['webhooks', 'sla_policies', 'bots', 'channels'] 
 export type CachedSetting = (typeof CACHED_SETTINGS)[number];
 
 /**
- * What the conversation event listeners look up for every message, kept per account: the
- * enabled webhooks, the default SLA policy, the channel types the account's deployed bots
- * serve. Without it each message read them again, even in accounts with nothing configured.
+ * What every message looks up, kept per process: an account's enabled webhooks, its default
+ * SLA policy, the channel types its deployed bots serve, and channel rows. Without it each
+ * message read them again, even in accounts with nothing configured.
  *
  * Whoever writes one of these settings calls `changedOnCommit` in the writing transaction:
  * once it commits, this process forgets the setting at once (so the next message sees the
@@ -20,17 +21,16 @@ export type CachedSetting = (typeof CACHED_SETTINGS)[number];
  * when their copy expires.
  */
 export class AccountCaches {
-  /** Enabled webhooks, by id. */
+  /** An account's enabled webhooks, in id order. */
   readonly webhooks = new ExpiringLookup<number, WebhookRow[]>();
   readonly defaultSlaPolicy = new ExpiringLookup<number, SlaPolicyRow | undefined>();
   /** The channel type lists (JSON, as stored) of the active, deployed bots. */
   readonly deployedBotChannels = new ExpiringLookup<number, string[]>();
   /** Channel rows by id (each message's snapshot, inbox job and send job reads its channel). */
   readonly #channels = new ExpiringLookup<number, ChannelRow | undefined>();
-  readonly #unsubscribe: () => void;
-
   constructor(private readonly bus: EventBus) {
-    this.#unsubscribe = bus.subscribe('account.settings_changed', (event) => {
+    // For the runtime's lifetime: the bus is closed with it.
+    bus.subscribe('account.settings_changed', (event) => {
       this.#forget(event.accountId, event.payload.setting);
     });
   }
@@ -53,21 +53,11 @@ export class AccountCaches {
   async channel(db: Db, accountId: number, channelId: number): Promise<ChannelRow | undefined> {
     const channel = await this.#channels.get(
       channelId,
-      () =>
-        db
-          .selectFrom('channels')
-          .selectAll()
-          .where('account_id', '=', accountId)
-          .where('id', '=', channelId)
-          .executeTakeFirst(),
+      () => new ChannelsRepository(db, accountId).findById(channelId),
       (found) => found !== undefined,
     );
     // Kept by id: another account's question about the same id gets nothing.
     return channel?.account_id === accountId ? channel : undefined;
-  }
-
-  close(): void {
-    this.#unsubscribe();
   }
 
   #forget(accountId: number, setting: CachedSetting): void {
