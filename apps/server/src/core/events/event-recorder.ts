@@ -1,8 +1,32 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../../bus/events.js';
+import { PreparedQuery } from '../../storage/prepared-query.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { ConversationEventType } from './conversation-events.js';
 import type { ConversationEventData } from './snapshots.js';
+
+// Every change to a conversation writes one of these rows: prepared.
+const insertEvent = new PreparedQuery<
+  {
+    account_id: number;
+    type: ConversationEventType;
+    conversation_id: number;
+    payload: string;
+    created_at: number;
+  },
+  { id: number }
+>((db, param) =>
+  db
+    .insertInto('account_events')
+    .values({
+      account_id: param('account_id'),
+      type: param('type'),
+      conversation_id: param('conversation_id'),
+      payload: param('payload'),
+      created_at: param('created_at'),
+    })
+    .returning('id'),
+);
 
 /** A conversation event as recorded: the log row's id, and the snapshot of its type. */
 export interface RecordedEvent<T extends ConversationEventType = ConversationEventType> {
@@ -55,17 +79,13 @@ export class EventRecorder {
     data: ConversationEventData[T],
   ): Promise<number> {
     const createdAt = Date.now();
-    const row = await unit.db
-      .insertInto('account_events')
-      .values({
-        account_id: accountId,
-        type,
-        conversation_id: conversationId,
-        payload: JSON.stringify(data),
-        created_at: createdAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await insertEvent.takeFirstOrThrow(unit.db, {
+      account_id: accountId,
+      type,
+      conversation_id: conversationId,
+      payload: JSON.stringify(data),
+      created_at: createdAt,
+    });
     const event: RecordedEvent = { id: row.id, type, accountId, conversationId, data, createdAt };
     // Publish in recording order: registered before the listeners run, since a listener
     // may record events of its own (a bot's replies to this message).

@@ -14,7 +14,10 @@ import {
   messageSnapshot,
   type KnownRows,
 } from '../conversations/snapshots.js';
-import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
+import {
+  ConversationsRepository,
+  type InboundTouch,
+} from '../../storage/repositories/conversations-repository.js';
 import { MessagesRepository } from '../../storage/repositories/messages-repository.js';
 import type {
   ChannelRow,
@@ -154,13 +157,13 @@ export class MessagesService {
       if (existing === undefined) throw new Error('a conflicting message vanished');
       return { message: existing, duplicate: true };
     }
-    const touched: Partial<ConversationRow> = {
+    const touched: InboundTouch = {
       last_message_at: now,
       last_inbound_at: now,
       unread_count: conversation.unread_count + 1,
       waiting_since: conversation.waiting_since ?? now,
     };
-    await new ConversationsRepository(unit.db, accountId).update(conversation.id, touched);
+    await new ConversationsRepository(unit.db, accountId).touchInbound(conversation.id, touched);
     await this.#record(
       unit,
       { ...conversation, ...touched },

@@ -1,7 +1,23 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DialectName } from '../dialects/dialect.js';
+import { PreparedQuery } from '../prepared-query.js';
 import type { ContactRow } from '../schema-conversations.js';
+
+// Every inbound message looks its sender up by channel identity: prepared.
+const byIdentity = new PreparedQuery<
+  { accountId: number; channelId: number; externalId: string },
+  ContactRow
+>((db, param) =>
+  db
+    .selectFrom('contact_identities')
+    .innerJoin('contacts', 'contacts.id', 'contact_identities.contact_id')
+    .selectAll('contacts')
+    .where('contact_identities.account_id', '=', param('accountId'))
+    .where('contacts.account_id', '=', param('accountId'))
+    .where('contact_identities.channel_id', '=', param('channelId'))
+    .where('contact_identities.external_id', '=', param('externalId')),
+);
 
 export type ContactChanges = Partial<
   Pick<ContactRow, 'name' | 'email' | 'phone' | 'variables' | 'external_key' | 'blocked'>
@@ -143,15 +159,7 @@ export class ContactsRepository {
 
   /** The contact a channel knows by `externalId` (a phone, a PSID, a widget visitor id). */
   findByIdentity(channelId: number, externalId: string): Promise<ContactRow | undefined> {
-    return this.db
-      .selectFrom('contact_identities')
-      .innerJoin('contacts', 'contacts.id', 'contact_identities.contact_id')
-      .selectAll('contacts')
-      .where('contact_identities.account_id', '=', this.accountId)
-      .where('contacts.account_id', '=', this.accountId)
-      .where('contact_identities.channel_id', '=', channelId)
-      .where('contact_identities.external_id', '=', externalId)
-      .executeTakeFirst();
+    return byIdentity.takeFirst(this.db, { accountId: this.accountId, channelId, externalId });
   }
 
   /**

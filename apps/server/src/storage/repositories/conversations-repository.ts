@@ -1,6 +1,53 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../database.js';
+import { PreparedQuery } from '../prepared-query.js';
 import type { ConversationRow, ConversationsTable } from '../schema-conversations.js';
+
+// Every inbound message finds its conversation and touches it: prepared.
+interface LatestParams {
+  accountId: number;
+  contactId: number;
+  channelId: number;
+}
+const latest = (lock: boolean) =>
+  new PreparedQuery<LatestParams, ConversationRow>((db, param) =>
+    db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', param('accountId'))
+      .where('contact_id', '=', param('contactId'))
+      .where('channel_id', '=', param('channelId'))
+      .orderBy('id', 'desc')
+      .limit(1)
+      .$if(lock, (query) => query.forNoKeyUpdate()),
+  );
+const latestUnlocked = latest(false);
+const latestLocked = latest(true);
+
+/** What an inbound message changes on its conversation. */
+export interface InboundTouch {
+  last_message_at: number;
+  last_inbound_at: number;
+  unread_count: number;
+  waiting_since: number;
+}
+
+const touchInbound = new PreparedQuery<
+  InboundTouch & { accountId: number; id: number; updatedAt: number },
+  never
+>((db, param) =>
+  db
+    .updateTable('conversations')
+    .set({
+      last_message_at: param('last_message_at'),
+      last_inbound_at: param('last_inbound_at'),
+      unread_count: param('unread_count'),
+      waiting_since: param('waiting_since'),
+      updated_at: param('updatedAt'),
+    })
+    .where('account_id', '=', param('accountId'))
+    .where('id', '=', param('id')),
+);
 
 /** Conversations of one account. Every query is scoped by the account given at construction. */
 export class ConversationsRepository {
@@ -37,15 +84,11 @@ export class ConversationsRepository {
     channelId: number,
     lock = false,
   ): Promise<ConversationRow | undefined> {
-    return this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('account_id', '=', this.accountId)
-      .where('contact_id', '=', contactId)
-      .where('channel_id', '=', channelId)
-      .orderBy('id', 'desc')
-      .$if(lock, (query) => query.forNoKeyUpdate())
-      .executeTakeFirst();
+    return (lock ? latestLocked : latestUnlocked).takeFirst(this.db, {
+      accountId: this.accountId,
+      contactId,
+      channelId,
+    });
   }
 
   insert(conversation: {
@@ -91,6 +134,16 @@ export class ConversationsRepository {
       .where('account_id', '=', this.accountId)
       .where('id', '=', id)
       .execute();
+  }
+
+  /** Records an inbound message on the conversation (its times and unread count). */
+  async touchInbound(id: number, touch: InboundTouch): Promise<void> {
+    await touchInbound.execute(this.db, {
+      ...touch,
+      accountId: this.accountId,
+      id,
+      updatedAt: Date.now(),
+    });
   }
 
   /** Open conversations held by each of the given agents. */

@@ -1,6 +1,47 @@
 import type { Updateable } from 'kysely';
 import type { Db } from '../database.js';
+import { PreparedQuery } from '../prepared-query.js';
 import type { MessageRow, MessagesTable } from '../schema-conversations.js';
+
+type NewMessage = Omit<MessageRow, 'id' | 'account_id'>;
+
+// Every inbound message runs these two (a redelivery check, then the insert): prepared.
+const byProviderId = new PreparedQuery<
+  { accountId: number; channelId: number; providerMessageId: string },
+  MessageRow
+>((db, param) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', param('accountId'))
+    .where('channel_id', '=', param('channelId'))
+    .where('provider_message_id', '=', param('providerMessageId')),
+);
+
+const insertUnlessKnown = new PreparedQuery<NewMessage & { account_id: number }, MessageRow>(
+  (db, param) =>
+    db
+      .insertInto('messages')
+      .values({
+        account_id: param('account_id'),
+        public_id: param('public_id'),
+        conversation_id: param('conversation_id'),
+        channel_id: param('channel_id'),
+        direction: param('direction'),
+        sender_type: param('sender_type'),
+        sender_user_id: param('sender_user_id'),
+        content: param('content'),
+        text: param('text'),
+        status: param('status'),
+        status_history: param('status_history'),
+        failure_reason: param('failure_reason'),
+        provider_message_id: param('provider_message_id'),
+        created_at: param('created_at'),
+        updated_at: param('updated_at'),
+      })
+      .onConflict((conflict) => conflict.columns(['channel_id', 'provider_message_id']).doNothing())
+      .returningAll(),
+);
 
 /** Messages of one account. Every query is scoped by the account given at construction. */
 export class MessagesRepository {
@@ -19,16 +60,14 @@ export class MessagesRepository {
   }
 
   findByProviderId(channelId: number, providerMessageId: string): Promise<MessageRow | undefined> {
-    return this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('account_id', '=', this.accountId)
-      .where('channel_id', '=', channelId)
-      .where('provider_message_id', '=', providerMessageId)
-      .executeTakeFirst();
+    return byProviderId.takeFirst(this.db, {
+      accountId: this.accountId,
+      channelId,
+      providerMessageId,
+    });
   }
 
-  insert(message: Omit<MessageRow, 'id' | 'account_id'>): Promise<MessageRow> {
+  insert(message: NewMessage): Promise<MessageRow> {
     return this.db
       .insertInto('messages')
       .values({ ...message, account_id: this.accountId })
@@ -37,15 +76,8 @@ export class MessagesRepository {
   }
 
   /** Inserts, unless the channel already has a message with this provider id (then undefined). */
-  insertUnlessKnown(
-    message: Omit<MessageRow, 'id' | 'account_id'>,
-  ): Promise<MessageRow | undefined> {
-    return this.db
-      .insertInto('messages')
-      .values({ ...message, account_id: this.accountId })
-      .onConflict((conflict) => conflict.columns(['channel_id', 'provider_message_id']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
+  insertUnlessKnown(message: NewMessage): Promise<MessageRow | undefined> {
+    return insertUnlessKnown.takeFirst(this.db, { ...message, account_id: this.accountId });
   }
 
   async update(

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, type TestDatabase } from '../testing/test-databases.js';
+import type { Database } from './database.js';
+import { PreparedQuery } from './prepared-query.js';
+
+const insertAccount = new PreparedQuery<{ name: string; at: number }, { id: number; name: string }>(
+  (db, param) =>
+    db
+      .insertInto('accounts')
+      .values({ name: param('name'), created_at: param('at'), updated_at: param('at') })
+      .returning(['id', 'name']),
+);
+
+const accountsNamed = new PreparedQuery<{ name: string; after: number }, { id: number }>(
+  (db, param) =>
+    db
+      .selectFrom('accounts')
+      .select('id')
+      .where('name', '=', param('name'))
+      .where('created_at', '>', param('after'))
+      .orderBy('id'),
+);
+
+describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
+  let testDb: TestDatabase;
+  let database: Database;
+  afterEach(async () => {
+    await database.close();
+    await testDb.drop();
+  });
+
+  it('binds each run its own values, in and out of transactions', async () => {
+    testDb = await createTestDatabase(dialect);
+    database = testDb.open();
+    const { db } = database;
+    const first = await insertAccount.takeFirstOrThrow(db, { name: 'Acme', at: 10 });
+    const second = await db
+      .transaction()
+      .execute((trx) => insertAccount.takeFirstOrThrow(trx, { name: 'Acme', at: 20 }));
+    await insertAccount.execute(db, { name: 'Globex', at: 30 });
+
+    expect(first.name).toBe('Acme');
+    expect(await accountsNamed.execute(db, { name: 'Acme', after: 0 })).toEqual([
+      { id: first.id },
+      { id: second.id },
+    ]);
+    expect(await accountsNamed.execute(db, { name: 'Acme', after: 10 })).toEqual([
+      { id: second.id },
+    ]);
+    expect(await accountsNamed.takeFirst(db, { name: 'Initech', after: 0 })).toBeUndefined();
+  });
+
+  it('rolls back with the transaction it ran in', async () => {
+    testDb = await createTestDatabase(dialect);
+    database = testDb.open();
+    const { db } = database;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await insertAccount.execute(trx, { name: 'Ghost', at: 1 });
+        throw new Error('abandoned');
+      }),
+    ).rejects.toThrow('abandoned');
+    expect(await accountsNamed.execute(db, { name: 'Ghost', after: 0 })).toEqual([]);
+  });
+});
