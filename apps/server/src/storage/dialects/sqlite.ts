@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import {
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type Dialect,
-  type Kysely,
-} from 'kysely';
+import { SqliteAdapter, SqliteIntrospector, type Dialect, type Kysely } from 'kysely';
 import * as sqliteVec from 'sqlite-vec';
 import type { StorageDialect } from './dialect.js';
 import { GroupCommitSqliteDriver, type GroupCommitOptions } from './sqlite-driver.js';
+import { ConstantLimitSqliteQueryCompiler } from './sqlite-query-compiler.js';
 
 /**
  * Pragmas for an embedded server: WAL so readers never block the writer,
@@ -43,7 +38,7 @@ export function sqliteDialect(filename: string, options: GroupCommitOptions = {}
 
 /**
  * Kysely's SQLite dialect with Parley's driver (group commit, cached statements, WAL
- * checkpoints off the event loop).
+ * checkpoints off the event loop) and constant limits.
  */
 function groupCommitDialect(
   database: BetterSqlite3.Database,
@@ -53,7 +48,7 @@ function groupCommitDialect(
     createAdapter: () => new SqliteAdapter(),
     createDriver: () => new GroupCommitSqliteDriver(database, options),
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
+    createQueryCompiler: () => new ConstantLimitSqliteQueryCompiler(),
   };
 }
 
