@@ -4,14 +4,15 @@ import { messageContentSchema, type MessageContent } from '@parley/protocol';
 import { z } from 'zod';
 import { MAX_CALL_TIMEOUT_MS } from '../../engine/blocks/calls.js';
 import type { Services } from '../../runtime.js';
-import type { ChannelRow, ChannelType } from '../../storage/schema-conversations.js';
+import type { ChannelRow, ChannelType, MessageRow } from '../../storage/schema-conversations.js';
 import { inTransaction } from '../../storage/transaction.js';
 import type { ContactVariables } from '../contacts/contact-fields.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { DEPLOYED_BOT_COLUMNS, wotnotChannelName, type DeployedBotRow } from './bot-selection.js';
 import { WEBHOOK_VARIABLE } from './bot-chat-sender.js';
-import { parseState } from './bot-session-store.js';
+import { awaitsCall } from './bot-session-store.js';
+import { PreparedQuery } from '../../storage/prepared-query.js';
 
 /** The channel bot chats run on: one per account, found or created on first use. */
 export const BOT_CHAT_CHANNEL: {
@@ -51,6 +52,57 @@ export interface BotChatStart {
 }
 
 const channelTypes = z.array(z.string()).catch([]);
+
+// Every bot-chat call runs these: prepared.
+const deployedBotByKey = new PreparedQuery<{ botKey: string }, DeployedBotRow>((db, param) =>
+  db
+    .selectFrom('bots')
+    .select(DEPLOYED_BOT_COLUMNS)
+    .where('bot_key', '=', param('botKey'))
+    .where('active', '=', 1)
+    .where('deployed_version_id', 'is not', null),
+);
+
+const identityOf = new PreparedQuery<
+  { accountId: number; channelId: number; userId: string },
+  { id: number }
+>((db, param) =>
+  db
+    .selectFrom('contact_identities')
+    .select('id')
+    .where('account_id', '=', param('accountId'))
+    .where('channel_id', '=', param('channelId'))
+    .where('external_id', '=', param('userId')),
+);
+
+const sessionStateOf = new PreparedQuery<
+  { accountId: number; conversationId: number },
+  { state: string }
+>((db, param) =>
+  db
+    .selectFrom('bot_sessions')
+    .select('state')
+    .where('account_id', '=', param('accountId'))
+    .where('conversation_id', '=', param('conversationId')),
+);
+
+/**
+ * The messages after a turn's own, oldest first: its replies, then whatever came later (a
+ * busy conversation's next turns; the limit bounds what a slow reader collects).
+ */
+const messagesAfter = new PreparedQuery<
+  { accountId: number; conversationId: number; messageId: number },
+  Pick<MessageRow, 'public_id' | 'direction' | 'sender_type' | 'content' | 'created_at'>
+>((db, param) =>
+  db
+    .selectFrom('messages')
+    .select(['public_id', 'direction', 'sender_type', 'content', 'created_at'])
+    .where('account_id', '=', param('accountId'))
+    .where('conversation_id', '=', param('conversationId'))
+    .where('id', '>', param('messageId'))
+    .orderBy('id')
+    .limit(200),
+);
 
 /** The longest a call may take (MAX_CALL_TIMEOUT_MS) and some slack for the job to run. */
 const SETTLE_LIMIT_MS = MAX_CALL_TIMEOUT_MS + 5_000;
@@ -94,13 +146,11 @@ export class BotChat {
   async continue(botKey: string, userId: string, content: MessageContent): Promise<BotChatTurn> {
     const bot = await this.#bot(botKey);
     const channel = await this.#channel(bot.account_id, bot.bot_key);
-    const known = await this.context.db
-      .selectFrom('contact_identities')
-      .select('id')
-      .where('account_id', '=', bot.account_id)
-      .where('channel_id', '=', channel.id)
-      .where('external_id', '=', userId)
-      .executeTakeFirst();
+    const known = await identityOf.takeFirst(this.context.db, {
+      accountId: bot.account_id,
+      channelId: channel.id,
+      userId,
+    });
     if (known === undefined) {
       throw new DomainError('CONTACT_NOT_FOUND', {
         message: 'Unknown user_id: start the conversation first.',
@@ -125,31 +175,20 @@ export class BotChat {
     if (result.outcome === 'blocked') throw new DomainError('CONTACT_IS_BLOCKED');
     const { conversation, message } = result;
     await this.#settled(accountId, conversation.id);
-    const db = this.context.db;
+    const later = await messagesAfter.execute(this.context.db, {
+      accountId,
+      conversationId: conversation.id,
+      messageId: message.id,
+    });
     // Replies of this turn only: after our message and before the person's next one.
-    const next = await db
-      .selectFrom('messages')
-      .select('id')
-      .where('account_id', '=', accountId)
-      .where('conversation_id', '=', conversation.id)
-      .where('direction', '=', 'inbound')
-      .where('id', '>', message.id)
-      .orderBy('id')
-      .executeTakeFirst();
-    let query = db
-      .selectFrom('messages')
-      .select(['public_id', 'content', 'created_at'])
-      .where('account_id', '=', accountId)
-      .where('conversation_id', '=', conversation.id)
-      .where('direction', '=', 'outbound')
-      .where('sender_type', '=', 'bot')
-      .where('id', '>', message.id);
-    if (next !== undefined) query = query.where('id', '<', next.id);
-    const rows = await query.orderBy('id').execute();
+    const nextInbound = later.findIndex((row) => row.direction === 'inbound');
+    const replies = (nextInbound === -1 ? later : later.slice(0, nextInbound)).filter(
+      (row) => row.direction === 'outbound' && row.sender_type === 'bot',
+    );
     return {
       conversationId: conversation.public_id,
       userId,
-      messages: rows.map((row) => ({
+      messages: replies.map((row) => ({
         id: row.public_id,
         content: messageContentSchema.parse(JSON.parse(row.content)),
         createdAt: row.created_at,
@@ -164,26 +203,15 @@ export class BotChat {
   async #settled(accountId: number, conversationId: number): Promise<void> {
     const deadline = Date.now() + SETTLE_LIMIT_MS;
     while (Date.now() < deadline) {
-      const row = await this.context.db
-        .selectFrom('bot_sessions')
-        .select('state')
-        .where('account_id', '=', accountId)
-        .where('conversation_id', '=', conversationId)
-        .executeTakeFirst();
-      if (row === undefined || parseState(row.state).session.pending === undefined) return;
+      const row = await sessionStateOf.takeFirst(this.context.db, { accountId, conversationId });
+      if (row === undefined || !awaitsCall(row.state)) return;
       await sleep(SETTLE_POLL_MS);
     }
   }
 
   /** An active, deployed bot published on the API channel; its key is the credential. */
   async #bot(botKey: string): Promise<DeployedBotRow> {
-    const bot = await this.context.db
-      .selectFrom('bots')
-      .select(DEPLOYED_BOT_COLUMNS)
-      .where('bot_key', '=', botKey)
-      .where('active', '=', 1)
-      .where('deployed_version_id', 'is not', null)
-      .executeTakeFirst();
+    const bot = await deployedBotByKey.takeFirst(this.context.db, { botKey });
     const api = wotnotChannelName('api');
     const published =
       bot !== undefined &&

@@ -11,6 +11,7 @@ import type {
   ContactRow,
   ConversationRow,
 } from '../../storage/schema-conversations.js';
+import { ContactsRepository } from '../../storage/repositories/contacts-repository.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { ServiceContext } from '../context.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
@@ -21,9 +22,9 @@ import { BotEffects, type EffectTarget } from './bot-effects.js';
 import {
   anyBotServes,
   CompiledFlows,
+  findDeployedBot,
   findVersion,
   pickBot,
-  DEPLOYED_BOT_COLUMNS,
   type DeployedBot,
 } from './bot-selection.js';
 import {
@@ -218,12 +219,7 @@ export class BotRunner {
 
   async #deployedOf(unit: UnitOfWork, row: BotSessionRow): Promise<DeployedBot | undefined> {
     const [bot, version] = await Promise.all([
-      unit.db
-        .selectFrom('bots')
-        .select(DEPLOYED_BOT_COLUMNS)
-        .where('account_id', '=', row.account_id)
-        .where('id', '=', row.bot_id)
-        .executeTakeFirst(),
+      findDeployedBot(unit.db, row.account_id, row.bot_id),
       findVersion(unit.db, row.account_id, row.flow_version_id),
     ]);
     return bot === undefined || version === undefined ? undefined : { bot, version };
@@ -235,19 +231,13 @@ export class BotRunner {
   ): Promise<{ channel: ChannelRow; contact: ContactRow }> {
     const accountId = conversation.account_id;
     const [channel, contact] = await Promise.all([
-      unit.db
-        .selectFrom('channels')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', conversation.channel_id)
-        .executeTakeFirstOrThrow(),
-      unit.db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('account_id', '=', accountId)
-        .where('id', '=', conversation.contact_id)
-        .executeTakeFirstOrThrow(),
+      this.context.caches.channel(unit.db, accountId, conversation.channel_id),
+      new ContactsRepository(unit.db, accountId).findById(conversation.contact_id),
     ]);
+    // Foreign keys keep both for as long as the conversation exists.
+    if (channel === undefined || contact === undefined) {
+      throw new Error(`conversation ${String(conversation.id)} lost its channel or contact`);
+    }
     return { channel, contact };
   }
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { compileFlow, type CompiledFlow } from '../../engine/runtime.js';
 import { flowSchema } from '../../engine/flow.js';
 import type { Db } from '../../storage/database.js';
+import { PreparedQuery } from '../../storage/prepared-query.js';
 import type { AccountCaches } from '../cache/account-caches.js';
 import type { BotRow, ChannelType, FlowVersionRow } from '../../storage/schema-conversations.js';
 
@@ -126,13 +127,37 @@ export function findVersion(
   accountId: number,
   versionId: number,
 ): Promise<FlowVersionRow | undefined> {
-  return db
+  return versionById.takeFirst(db, { accountId, id: versionId });
+}
+
+/** A bot as a turn needs it, whether or not it is still active and deployed. */
+export function findDeployedBot(
+  db: Db,
+  accountId: number,
+  botId: number,
+): Promise<DeployedBotRow | undefined> {
+  return deployedBotById.takeFirst(db, { accountId, id: botId });
+}
+
+// Every turn of a running session reads its bot and flow version: prepared.
+interface AccountRowKey {
+  accountId: number;
+  id: number;
+}
+const versionById = new PreparedQuery<AccountRowKey, FlowVersionRow>((db, param) =>
+  db
     .selectFrom('flow_versions')
     .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', versionId)
-    .executeTakeFirst();
-}
+    .where('account_id', '=', param('accountId'))
+    .where('id', '=', param('id')),
+);
+const deployedBotById = new PreparedQuery<AccountRowKey, DeployedBotRow>((db, param) =>
+  db
+    .selectFrom('bots')
+    .select(DEPLOYED_BOT_COLUMNS)
+    .where('account_id', '=', param('accountId'))
+    .where('id', '=', param('id')),
+);
 
 /**
  * Compiled flows by version id. Versions are immutable, so an entry never goes stale;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LogEntry, Session } from '../../engine/runtime.js';
 import type { DialectName } from '../../storage/dialects/dialect.js';
+import { PreparedQuery } from '../../storage/prepared-query.js';
 import type { ConversationRow } from '../../storage/schema-conversations.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { BotSessionRow } from './bot-session-table.js';
@@ -58,10 +59,64 @@ export function parseState(json: string): BotState {
   return { session, timer: parsed.timer, log: parsed.log };
 }
 
+// Only what awaitsCall reads: a whole state with its log costs far more to validate.
+const pendingSchema = z.object({ session: z.object({ pending: z.unknown().optional() }) });
+
+/** Whether a stored state waits for a call's result (a webhook, code or AI block). */
+export function awaitsCall(json: string): boolean {
+  return pendingSchema.parse(JSON.parse(json)).session.pending !== undefined;
+}
+
 /** Appends a turn's log, keeping only the newest LOG_LIMIT entries. */
 export function appendLog(log: readonly LogEntry[], entries: readonly LogEntry[]): LogEntry[] {
   return [...log, ...entries].slice(-LOG_LIMIT);
 }
+
+// Every bot turn reads and locks these two rows and writes the session: prepared, in a
+// locking variant for PostgreSQL (SQLite has no row locks, nor their syntax).
+interface TurnKey {
+  accountId: number;
+  conversationId: number;
+}
+const conversationOf = (lock: boolean) =>
+  new PreparedQuery<TurnKey, ConversationRow>((db, param) =>
+    db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('account_id', '=', param('accountId'))
+      .where('id', '=', param('conversationId'))
+      .$if(lock, (query) => query.forNoKeyUpdate()),
+  );
+const conversationUnlocked = conversationOf(false);
+const conversationLocked = conversationOf(true);
+
+const sessionOf = (lock: boolean) =>
+  new PreparedQuery<TurnKey, BotSessionRow>((db, param) =>
+    db
+      .selectFrom('bot_sessions')
+      .selectAll()
+      .where('account_id', '=', param('accountId'))
+      .where('conversation_id', '=', param('conversationId'))
+      .$if(lock, (query) => query.forUpdate()),
+  );
+const sessionUnlocked = sessionOf(false);
+const sessionLocked = sessionOf(true);
+
+const updateSession = new PreparedQuery<
+  Pick<BotSessionRow, 'id' | 'bot_id' | 'flow_version_id' | 'state' | 'status' | 'updated_at'>,
+  never
+>((db, param) =>
+  db
+    .updateTable('bot_sessions')
+    .set({
+      bot_id: param('bot_id'),
+      flow_version_id: param('flow_version_id'),
+      state: param('state'),
+      status: param('status'),
+      updated_at: param('updated_at'),
+    })
+    .where('id', '=', param('id')),
+);
 
 /**
  * Locks and reads the conversation row. On PostgreSQL `FOR NO KEY UPDATE` makes every turn
@@ -79,13 +134,8 @@ export function lockConversation(
   accountId: number,
   conversationId: number,
 ): Promise<ConversationRow | undefined> {
-  return unit.db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('id', '=', conversationId)
-    .$if(dialect === 'postgres', (query) => query.forNoKeyUpdate())
-    .executeTakeFirst();
+  const query = dialect === 'postgres' ? conversationLocked : conversationUnlocked;
+  return query.takeFirst(unit.db, { accountId, conversationId });
 }
 
 /** The conversation's session row, locked (PostgreSQL) for the rest of the turn. */
@@ -95,13 +145,8 @@ export function lockSession(
   accountId: number,
   conversationId: number,
 ): Promise<BotSessionRow | undefined> {
-  return unit.db
-    .selectFrom('bot_sessions')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('conversation_id', '=', conversationId)
-    .$if(dialect === 'postgres', (query) => query.forUpdate())
-    .executeTakeFirst();
+  const query = dialect === 'postgres' ? sessionLocked : sessionUnlocked;
+  return query.takeFirst(unit.db, { accountId, conversationId });
 }
 
 export interface SessionKey {
@@ -138,5 +183,5 @@ export async function saveSession(
       .execute();
     return;
   }
-  await unit.db.updateTable('bot_sessions').set(values).where('id', '=', existing.id).execute();
+  await updateSession.execute(unit.db, { ...values, id: existing.id });
 }

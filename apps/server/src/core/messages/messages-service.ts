@@ -18,7 +18,10 @@ import {
   ConversationsRepository,
   type InboundTouch,
 } from '../../storage/repositories/conversations-repository.js';
-import { MessagesRepository } from '../../storage/repositories/messages-repository.js';
+import {
+  MessagesRepository,
+  type StatusChanges,
+} from '../../storage/repositories/messages-repository.js';
 import type {
   ChannelRow,
   ContactRow,
@@ -215,13 +218,13 @@ export class MessagesService {
         ...(details.reason === undefined ? {} : { reason: details.reason }),
       },
     ];
-    const changes = {
+    const changes: StatusChanges = {
       status,
       status_history: JSON.stringify(history),
       failure_reason: status === 'failed' ? (details.reason ?? 'failed') : message.failure_reason,
       provider_message_id: details.providerMessageId ?? message.provider_message_id,
     };
-    await new MessagesRepository(unit.db, message.account_id).update(message.id, changes);
+    await new MessagesRepository(unit.db, message.account_id).setStatus(message.id, changes);
     if (conversation !== undefined)
       await this.#record(
         unit,

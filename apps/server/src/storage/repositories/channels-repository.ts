@@ -1,5 +1,21 @@
 import type { Db } from '../database.js';
+import { PreparedQuery } from '../prepared-query.js';
 import type { ChannelRow, ChannelType } from '../schema-conversations.js';
+
+// Inbound webhooks and bot-chat calls find their channel by provider id: prepared.
+const byProvider = new PreparedQuery<
+  { accountId: number; provider: string; externalId: string },
+  ChannelRow
+>((db, param) =>
+  db
+    .selectFrom('channels')
+    .selectAll()
+    .where('account_id', '=', param('accountId'))
+    .where('provider', '=', param('provider'))
+    .where('external_id', '=', param('externalId'))
+    .orderBy('id')
+    .limit(1),
+);
 
 /** Channels of one account. Every query is scoped by the account given at construction. */
 export class ChannelsRepository {
@@ -40,14 +56,7 @@ export class ChannelsRepository {
 
   /** The first channel of a provider with an external id (a page, a bot key). */
   findByProvider(provider: string, externalId: string): Promise<ChannelRow | undefined> {
-    return this.db
-      .selectFrom('channels')
-      .selectAll()
-      .where('account_id', '=', this.accountId)
-      .where('provider', '=', provider)
-      .where('external_id', '=', externalId)
-      .orderBy('id')
-      .executeTakeFirst();
+    return byProvider.takeFirst(this.db, { accountId: this.accountId, provider, externalId });
   }
 
   /** The first channel of a type (WotNot's channel types without a `from` number). */

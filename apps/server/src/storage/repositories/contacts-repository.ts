@@ -4,7 +4,16 @@ import type { DialectName } from '../dialects/dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
 import type { ContactRow } from '../schema-conversations.js';
 
-// Every inbound message looks its sender up by channel identity: prepared.
+// Every inbound message looks its sender up by channel identity, every bot turn reads
+// its contact: prepared.
+const byId = new PreparedQuery<{ accountId: number; id: number }, ContactRow>((db, param) =>
+  db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('account_id', '=', param('accountId'))
+    .where('id', '=', param('id')),
+);
+
 const byIdentity = new PreparedQuery<
   { accountId: number; channelId: number; externalId: string },
   ContactRow
@@ -47,7 +56,7 @@ export class ContactsRepository {
   ) {}
 
   findById(id: number): Promise<ContactRow | undefined> {
-    return this.#findBy('id', id);
+    return byId.takeFirst(this.db, { accountId: this.accountId, id });
   }
 
   /** By public key. */

@@ -1,11 +1,10 @@
-import type { Updateable } from 'kysely';
 import type { Db } from '../database.js';
 import { PreparedQuery } from '../prepared-query.js';
-import type { MessageRow, MessagesTable } from '../schema-conversations.js';
+import type { MessageRow } from '../schema-conversations.js';
 
 type NewMessage = Omit<MessageRow, 'id' | 'account_id'>;
 
-// Every inbound message runs these two (a redelivery check, then the insert): prepared.
+// Every message runs these (a redelivery check, the insert, its status changes): prepared.
 const byProviderId = new PreparedQuery<
   { accountId: number; channelId: number; providerMessageId: string },
   MessageRow
@@ -18,8 +17,8 @@ const byProviderId = new PreparedQuery<
     .where('provider_message_id', '=', param('providerMessageId')),
 );
 
-const insertUnlessKnown = new PreparedQuery<NewMessage & { account_id: number }, MessageRow>(
-  (db, param) =>
+const insertMessage = (unlessKnown: boolean) =>
+  new PreparedQuery<NewMessage & { account_id: number }, MessageRow>((db, param) =>
     db
       .insertInto('messages')
       .values({
@@ -39,8 +38,37 @@ const insertUnlessKnown = new PreparedQuery<NewMessage & { account_id: number },
         created_at: param('created_at'),
         updated_at: param('updated_at'),
       })
-      .onConflict((conflict) => conflict.columns(['channel_id', 'provider_message_id']).doNothing())
+      .$if(unlessKnown, (query) =>
+        query.onConflict((conflict) =>
+          conflict.columns(['channel_id', 'provider_message_id']).doNothing(),
+        ),
+      )
       .returningAll(),
+  );
+const insert = insertMessage(false);
+const insertUnlessKnown = insertMessage(true);
+
+/** What a delivery status change writes. */
+export type StatusChanges = Pick<
+  MessageRow,
+  'status' | 'status_history' | 'failure_reason' | 'provider_message_id'
+>;
+
+const setStatus = new PreparedQuery<
+  StatusChanges & { accountId: number; id: number; updatedAt: number },
+  never
+>((db, param) =>
+  db
+    .updateTable('messages')
+    .set({
+      status: param('status'),
+      status_history: param('status_history'),
+      failure_reason: param('failure_reason'),
+      provider_message_id: param('provider_message_id'),
+      updated_at: param('updatedAt'),
+    })
+    .where('account_id', '=', param('accountId'))
+    .where('id', '=', param('id')),
 );
 
 /** Messages of one account. Every query is scoped by the account given at construction. */
@@ -68,11 +96,7 @@ export class MessagesRepository {
   }
 
   insert(message: NewMessage): Promise<MessageRow> {
-    return this.db
-      .insertInto('messages')
-      .values({ ...message, account_id: this.accountId })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return insert.takeFirstOrThrow(this.db, { ...message, account_id: this.accountId });
   }
 
   /** Inserts, unless the channel already has a message with this provider id (then undefined). */
@@ -80,16 +104,14 @@ export class MessagesRepository {
     return insertUnlessKnown.takeFirst(this.db, { ...message, account_id: this.accountId });
   }
 
-  async update(
-    id: number,
-    changes: Omit<Updateable<MessagesTable>, 'id' | 'account_id'>,
-  ): Promise<void> {
-    await this.db
-      .updateTable('messages')
-      .set({ ...changes, updated_at: Date.now() })
-      .where('account_id', '=', this.accountId)
-      .where('id', '=', id)
-      .execute();
+  /** Writes a delivery status change (the caller has checked it moves forward). */
+  async setStatus(id: number, changes: StatusChanges): Promise<void> {
+    await setStatus.execute(this.db, {
+      ...changes,
+      accountId: this.accountId,
+      id,
+      updatedAt: Date.now(),
+    });
   }
 
   /** A page of a conversation's messages, newest first, before a message id (keyset). */
