@@ -8,6 +8,15 @@ describe('public ids', () => {
     expect(contactKey()).toMatch(/^[A-Za-z0-9]{32}$/);
   });
 
+  it('make message ids that sort by creation time (ids of one millisecond in any order)', () => {
+    const times = [0, 1, 61, 62, 1_765_000_000_000, 1_765_000_000_001, 1_765_000_060_000];
+    const ids = times.map((at) => messagePublicId(at));
+    expect([...ids].sort()).toEqual(ids);
+    expect(messagePublicId(62).slice(0, 8)).toBe('00000010');
+    expect(ids.every((id) => /^[A-Za-z0-9]{32}$/.test(id))).toBe(true);
+    expect(messagePublicId(5).slice(8)).not.toBe(messagePublicId(5).slice(8));
+  });
+
   it('never repeat, and use every character about equally often (across pool refills)', () => {
     const keys = Array.from({ length: 20_000 }, () => messagePublicId());
     expect(new Set(keys).size).toBe(keys.length);
