@@ -21,6 +21,10 @@ const accountsNamed = new PreparedQuery<{ name: string; after: number }, { id: n
       .orderBy('id'),
 );
 
+const contactsWithExternalKey = new PreparedQuery<{ key: string | null }, { id: number }>(
+  (db, param) => db.selectFrom('contacts').select('id').where('external_key', '=', param('key')),
+);
+
 describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
   let testDb: TestDatabase;
   let database: Database;
@@ -48,6 +52,16 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
       { id: second.id },
     ]);
     expect(await accountsNamed.takeFirst(db, { name: 'Initech', after: 0 })).toBeUndefined();
+  });
+
+  it('refuses null for a compared parameter, which SQL would silently match with nothing', async () => {
+    testDb = await createTestDatabase(dialect);
+    database = testDb.open();
+    const { db } = database;
+    await expect(contactsWithExternalKey.execute(db, { key: null })).rejects.toThrow(
+      'a prepared query compares "key" with null',
+    );
+    expect(await contactsWithExternalKey.execute(db, { key: 'k1' })).toEqual([]);
   });
 
   it('rolls back with the transaction it ran in', async () => {

@@ -1,9 +1,12 @@
 import {
+  type BinaryOperationNode,
   type Compilable,
   type CompiledQuery,
   type DialectAdapter,
   type Expression,
   type OperationNode,
+  OperationNodeTransformer,
+  type QueryId,
   ValueNode,
 } from 'kysely';
 import type { Db } from './database.js';
@@ -32,6 +35,25 @@ type Slot<Params> = { readonly name: keyof Params } | { readonly constant: unkno
 interface Compiled<Params, Row> {
   readonly query: CompiledQuery<Row>;
   readonly slots: readonly Slot<Params>[];
+  /** Parameters the query compares with: null there would silently match nothing. */
+  readonly compared: readonly (keyof Params)[];
+}
+
+/** Collects the placeholders that are an operand of a comparison (`=`, `<`, `like`…). */
+class ComparedPlaceholders extends OperationNodeTransformer {
+  readonly found = new Set<Placeholder<unknown>>();
+
+  protected override transformBinaryOperation(
+    node: BinaryOperationNode,
+    queryId?: QueryId,
+  ): BinaryOperationNode {
+    for (const operand of [node.leftOperand, node.rightOperand]) {
+      if (ValueNode.is(operand) && operand.value instanceof Placeholder) {
+        this.found.add(operand.value);
+      }
+    }
+    return super.transformBinaryOperation(node, queryId);
+  }
 }
 
 /**
@@ -39,9 +61,9 @@ interface Compiled<Params, Row> {
  * parameter values. Building a query with Kysely's builder and compiling it costs several
  * times what SQLite then spends running it (about 9 µs against 3 µs for a small select in
  * a transaction), so the few queries every message runs are prepared; the rest keep the
- * builder. The query's shape must not depend on the values: a `where(column, '=', param)`
- * whose value may be null never matches (SQL compares null with `is`), and lists for `in`
- * cannot be parameters.
+ * builder. The query's shape must not depend on the values: lists for `in` cannot be
+ * parameters, and a comparison with null never matches (SQL compares null with `is`), so
+ * a run that binds null or undefined to a compared parameter throws instead.
  */
 export class PreparedQuery<Params extends object, Row> {
   // Keyed by the dialect's adapter, which a database and all its transactions share: SQL
@@ -52,7 +74,12 @@ export class PreparedQuery<Params extends object, Row> {
 
   /** Runs the query in `db` (a database or a transaction); resolves to its rows. */
   async execute(db: Db, values: Params): Promise<Row[]> {
-    const { query, slots } = this.#compile(db);
+    const { query, slots, compared } = this.#compile(db);
+    for (const name of compared) {
+      if (values[name] === null || values[name] === undefined) {
+        throw new Error(`a prepared query compares "${String(name)}" with null`);
+      }
+    }
     const parameters = slots.map((slot) => ('name' in slot ? values[slot.name] : slot.constant));
     const result = await db.executeQuery<Row>({ ...query, parameters });
     return result.rows;
@@ -84,7 +111,13 @@ export class PreparedQuery<Params extends object, Row> {
         const name = value instanceof Placeholder ? names.get(value) : undefined;
         return name === undefined ? { constant: value } : { name };
       });
-      compiled = { query, slots };
+      const comparisons = new ComparedPlaceholders();
+      comparisons.transformNode(query.query);
+      const compared = [...comparisons.found].flatMap((placeholder) => {
+        const name = names.get(placeholder);
+        return name === undefined ? [] : [name];
+      });
+      compiled = { query, slots, compared };
       this.#compiled.set(adapter, compiled);
     }
     return compiled;
