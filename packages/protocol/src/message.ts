@@ -181,6 +181,9 @@ export const statusChangeSchema = z.object({
   reason: z.string().optional(),
 });
 
+/** A message's delivery statuses, oldest first. */
+export const statusHistorySchema = z.array(statusChangeSchema);
+
 /** A message as the native API and the realtime stream show it. */
 export const messageSchema = z.object({
   id: z.string(),
@@ -189,7 +192,7 @@ export const messageSchema = z.object({
   sender: z.object({ type: senderType, userId: z.number().nullable() }),
   content: messageContentSchema,
   status: deliveryStatus,
-  statusHistory: z.array(statusChangeSchema),
+  statusHistory: statusHistorySchema,
   failureReason: z.string().nullable(),
   providerMessageId: z.string().nullable(),
   createdAt: z.number(),

@@ -1,4 +1,4 @@
-import { messageContentSchema, statusChangeSchema, type MessageContent } from '@parley/protocol';
+import { messageContentSchema, statusHistorySchema, type MessageContent } from '@parley/protocol';
 import { z } from 'zod';
 import type { Db } from '../../storage/database.js';
 import type { AccountCaches } from '../cache/account-caches.js';
@@ -118,7 +118,7 @@ export function messageSnapshot(
     content: content ?? messageContentSchema.parse(JSON.parse(message.content)),
     text: message.text,
     status: message.status,
-    statusHistory: z.array(statusChangeSchema).parse(JSON.parse(message.status_history)),
+    statusHistory: statusHistorySchema.parse(JSON.parse(message.status_history)),
     failureReason: message.failure_reason,
     providerMessageId: message.provider_message_id,
     createdAt: message.created_at,

@@ -1,12 +1,11 @@
 import {
   contentToText,
   isStatusAdvance,
-  statusChangeSchema,
+  statusHistorySchema,
   type DeliveryStatus,
   type MessageContent,
   type StatusChange,
 } from '@parley/protocol';
-import { z } from 'zod';
 import type { ServiceContext } from '../context.js';
 import { messagePublicId } from '../ids.js';
 import {
@@ -272,5 +271,5 @@ function personName(first: string | null, last: string | null): string | null {
 }
 
 function parseHistory(json: string): StatusChange[] {
-  return z.array(statusChangeSchema).parse(JSON.parse(json));
+  return statusHistorySchema.parse(JSON.parse(json));
 }
