@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * Bearer secrets (API tokens, refresh tokens, invitation keys) are random strings shown
@@ -9,8 +9,9 @@ export function generateSecret(prefix: string): string {
   return `${prefix}${randomBytes(32).toString('base64url')}`;
 }
 
+/** One-shot hashing: every authenticated request hashes its token (2–3× createHash's speed). */
 export function sha256Hex(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 /** The first characters of a token, kept so a person can tell tokens apart in a list. */

@@ -10,6 +10,7 @@ import {
   ValueNode,
 } from 'kysely';
 import type { Db } from './database.js';
+import { connectionOfTransaction } from './transaction.js';
 
 /**
  * A hole in a prepared query. Kysely compiles it like any other value, as one bound
@@ -81,7 +82,14 @@ export class PreparedQuery<Params extends object, Row> {
       }
     }
     const parameters = slots.map((slot) => ('name' in slot ? values[slot.name] : slot.constant));
-    const result = await db.executeQuery<Row>({ ...query, parameters });
+    const bound: CompiledQuery<Row> = { ...query, parameters };
+    // In a transaction, straight to its connection (Parley's databases have no Kysely
+    // plugins, which are all the executor would add); else through Kysely.
+    const connection = connectionOfTransaction(db);
+    const result =
+      connection === undefined
+        ? await db.executeQuery<Row>(bound)
+        : await connection.executeQuery<Row>(bound);
     return result.rows;
   }
 

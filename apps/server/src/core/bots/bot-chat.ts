@@ -211,7 +211,11 @@ export class BotChat {
 
   /** An active, deployed bot published on the API channel; its key is the credential. */
   async #bot(botKey: string): Promise<DeployedBotRow> {
-    const bot = await deployedBotByKey.takeFirst(this.context.db, { botKey });
+    const bot = await this.context.caches.botsByKey.get(
+      botKey,
+      () => deployedBotByKey.takeFirst(this.context.db, { botKey }),
+      (found) => found !== undefined,
+    );
     const api = wotnotChannelName('api');
     const published =
       bot !== undefined &&
@@ -225,7 +229,8 @@ export class BotChat {
    * conversation there with exactly that bot, whatever other API bots the account has.
    */
   async #channel(accountId: number, botKey: string): Promise<ChannelRow> {
-    const existing = await this.services.channels.findByProvider(
+    const existing = await this.context.caches.channelByProvider(
+      this.context.db,
       accountId,
       BOT_CHAT_CHANNEL.provider,
       botKey,

@@ -143,6 +143,7 @@ export class BotEffects {
             : JSON.stringify(value ?? null);
         const variables = { ...settings.variables, [effect.name]: stored };
         await writeAccountSettings(unit.db, conversation.account_id, { ...settings, variables });
+        this.context.caches.changedOnCommit(unit, conversation.account_id, 'account_settings');
         return;
       }
       case 'set_contact_variable':

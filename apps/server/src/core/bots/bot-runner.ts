@@ -129,7 +129,9 @@ export class BotRunner {
     const event = typeof turnEvent === 'function' ? await turnEvent(unit) : turnEvent;
 
     const { channel, contact } = await this.#channelAndContact(unit, conversation);
-    const settings = await readAccountSettings(unit.db, accountId);
+    const settings = await this.context.caches.accountSettings.get(accountId, () =>
+      readAccountSettings(unit.db, accountId),
+    );
     const result = step(
       this.#flows.of(deployed.version),
       session,
@@ -209,6 +211,7 @@ export class BotRunner {
       ? await previewDeployment(unit.db, accountId, channel.config)
       : await pickBot(
           unit.db,
+          this.context.caches,
           accountId,
           channel.type,
           channel.external_id,
@@ -219,8 +222,8 @@ export class BotRunner {
 
   async #deployedOf(unit: UnitOfWork, row: BotSessionRow): Promise<DeployedBot | undefined> {
     const [bot, version] = await Promise.all([
-      findDeployedBot(unit.db, row.account_id, row.bot_id),
-      findVersion(unit.db, row.account_id, row.flow_version_id),
+      findDeployedBot(unit.db, this.context.caches, row.account_id, row.bot_id),
+      findVersion(unit.db, this.context.caches, row.account_id, row.flow_version_id),
     ]);
     return bot === undefined || version === undefined ? undefined : { bot, version };
   }

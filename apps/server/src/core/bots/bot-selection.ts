@@ -84,6 +84,7 @@ export async function anyBotServes(
  */
 export async function pickBot(
   db: Db,
+  caches: AccountCaches,
   accountId: number,
   channelType: ChannelType,
   /** A channel dedicated to one bot (the bot-chat API: its external id is the bot key). */
@@ -116,27 +117,41 @@ export async function pickBot(
   // By priority, the first bot whose trigger accepts the message answers it.
   for (const bot of candidates) {
     if (bot.deployed_version_id == null) continue;
-    const version = await findVersion(db, accountId, bot.deployed_version_id);
+    const version = await findVersion(db, caches, accountId, bot.deployed_version_id);
     if (version !== undefined && accepts(version)) return { bot, version };
   }
   return undefined;
 }
 
-export function findVersion(
+/** A flow version of the account (kept in `caches`: versions never change). */
+export async function findVersion(
   db: Db,
+  caches: AccountCaches,
   accountId: number,
   versionId: number,
 ): Promise<FlowVersionRow | undefined> {
-  return versionById.takeFirst(db, { accountId, id: versionId });
+  const version = await caches.flowVersions.get(
+    versionId,
+    () => versionById.takeFirst(db, { accountId, id: versionId }),
+    (found) => found !== undefined,
+  );
+  // Kept by id: another account's question about the same id gets nothing.
+  return version?.account_id === accountId ? version : undefined;
 }
 
 /** A bot as a turn needs it, whether or not it is still active and deployed. */
-export function findDeployedBot(
+export async function findDeployedBot(
   db: Db,
+  caches: AccountCaches,
   accountId: number,
   botId: number,
 ): Promise<DeployedBotRow | undefined> {
-  return deployedBotById.takeFirst(db, { accountId, id: botId });
+  const bot = await caches.botsById.get(
+    botId,
+    () => deployedBotById.takeFirst(db, { accountId, id: botId }),
+    (found) => found !== undefined,
+  );
+  return bot?.account_id === accountId ? bot : undefined;
 }
 
 // Every turn of a running session reads its bot and flow version: prepared.

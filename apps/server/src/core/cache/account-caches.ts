@@ -1,18 +1,41 @@
 import type { EventBus } from '../../bus/events.js';
-import type { ChannelRow, SlaPolicyRow, WebhookRow } from '../../storage/schema-conversations.js';
+import type {
+  BotRow,
+  ChannelRow,
+  FlowVersionRow,
+  SlaPolicyRow,
+  WebhookRow,
+} from '../../storage/schema-conversations.js';
 import type { Db } from '../../storage/database.js';
 import { ChannelsRepository } from '../../storage/repositories/channels-repository.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
+import type { AccountSettings } from '../accounts/account-settings.js';
 import { ExpiringLookup } from './expiring-lookup.js';
 
+/** What a bot turn reads of its bot (bot-selection's DeployedBotRow). */
+type CachedBot = Pick<
+  BotRow,
+  'id' | 'account_id' | 'bot_key' | 'channel_types' | 'deployed_version_id' | 'priority'
+>;
+
+/** Deployed flow versions kept at most (each holds its flow's JSON). */
+const FLOW_VERSIONS_KEPT = 200;
+
 /** The account settings read on every conversation event, each kept by `AccountCaches`. */
-export const CACHED_SETTINGS = ['webhooks', 'sla_policies', 'bots', 'channels'] as const;
+export const CACHED_SETTINGS = [
+  'webhooks',
+  'sla_policies',
+  'bots',
+  'channels',
+  'account_settings',
+] as const;
 export type CachedSetting = (typeof CACHED_SETTINGS)[number];
 
 /**
- * What every message looks up, kept per process: an account's enabled webhooks, its default
- * SLA policy, the channel types its deployed bots serve, and channel rows. Without it each
- * message read them again, even in accounts with nothing configured.
+ * What every message or bot turn looks up, kept per process: an account's enabled webhooks,
+ * its default SLA policy, the channel types its deployed bots serve, bot rows, deployed flow
+ * versions and channel rows. Without it each message read them again, even in accounts with
+ * nothing configured.
  *
  * Whoever writes one of these settings calls `changedOnCommit` in the writing transaction:
  * once it commits, this process forgets the setting at once (so the next message sees the
@@ -26,8 +49,24 @@ export class AccountCaches {
   readonly defaultSlaPolicy = new ExpiringLookup<number, SlaPolicyRow | undefined>();
   /** The channel type lists (JSON, as stored) of the active, deployed bots. */
   readonly deployedBotChannels = new ExpiringLookup<number, string[]>();
+  /** The account's settings row, parsed (every bot turn reads its global variables). */
+  readonly accountSettings = new ExpiringLookup<number, AccountSettings>();
+  /** Bots by `bot_key` (every bot-chat call names its bot so), forgotten on any bot change. */
+  readonly botsByKey = new ExpiringLookup<string, CachedBot | undefined>();
+  /** Bots by id (every turn of a running session reads its bot), forgotten likewise. */
+  readonly botsById = new ExpiringLookup<number, CachedBot | undefined>();
+  /**
+   * Flow versions by id. A version never changes once deployed, so an entry stays valid
+   * for as long as it is kept; only the number kept is bounded.
+   */
+  readonly flowVersions = new ExpiringLookup<number, FlowVersionRow | undefined>({
+    ttlMs: Number.POSITIVE_INFINITY,
+    maxKeys: FLOW_VERSIONS_KEPT,
+  });
   /** Channel rows by id (each message's snapshot, inbox job and send job reads its channel). */
   readonly #channels = new ExpiringLookup<number, ChannelRow | undefined>();
+  /** Channel rows by account, provider and external id (a bot-chat call finds its channel so). */
+  readonly #channelsByProvider = new ExpiringLookup<string, ChannelRow | undefined>();
   constructor(private readonly bus: EventBus) {
     // For the runtime's lifetime: the bus is closed with it.
     bus.subscribe('account.settings_changed', (event) => {
@@ -60,6 +99,21 @@ export class AccountCaches {
     return channel?.account_id === accountId ? channel : undefined;
   }
 
+  /** The account's first channel of `provider` with `externalId`, kept like `channel`. */
+  channelByProvider(
+    db: Db,
+    accountId: number,
+    provider: string,
+    externalId: string,
+  ): Promise<ChannelRow | undefined> {
+    // JSON of the three parts: no choice of separator could collide with an external id.
+    return this.#channelsByProvider.get(
+      JSON.stringify([accountId, provider, externalId]),
+      () => new ChannelsRepository(db, accountId).findByProvider(provider, externalId),
+      (found) => found !== undefined,
+    );
+  }
+
   #forget(accountId: number, setting: CachedSetting): void {
     switch (setting) {
       case 'webhooks':
@@ -70,10 +124,17 @@ export class AccountCaches {
         return;
       case 'bots':
         this.deployedBotChannels.invalidate(accountId);
+        // Kept by key and id; bot changes are rare enough to forget every account's.
+        this.botsByKey.clear();
+        this.botsById.clear();
+        return;
+      case 'account_settings':
+        this.accountSettings.invalidate(accountId);
         return;
       case 'channels':
         // Kept by channel id; changes to channels are rare enough to forget them all.
         this.#channels.clear();
+        this.#channelsByProvider.clear();
         return;
     }
   }

@@ -95,7 +95,10 @@ export class MessagesService {
         ? { first_response_at: now }
         : {}),
     };
-    await new ConversationsRepository(unit.db, accountId).update(conversation.id, touched);
+    const conversations = new ConversationsRepository(unit.db, accountId);
+    // A bot's reply (every turn has some) only moves the last message time: prepared.
+    if (isAgentReply) await conversations.update(conversation.id, touched);
+    else await conversations.touchLastMessage(conversation.id, now);
     const { channel, contact } = known;
     const deliveredNow =
       channel !== undefined && contact !== undefined && this.deliveredOnCommit(channel, contact);

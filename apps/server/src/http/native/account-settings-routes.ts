@@ -13,7 +13,10 @@ import { errorResponses } from './schemas.js';
 const TAGS = ['Native: account'];
 
 /** Per-account behaviour and plan limits (WotNot's "user limit validation"). */
-export function registerAccountSettingsRoutes(app: FastifyInstance, { database }: Runtime): void {
+export function registerAccountSettingsRoutes(
+  app: FastifyInstance,
+  { database, context }: Runtime,
+): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get('/account/settings', {
@@ -54,6 +57,7 @@ export function registerAccountSettingsRoutes(app: FastifyInstance, { database }
         variables: request.body.variables ?? current.variables,
       });
       await writeAccountSettings(database.db, accountId, next);
+      context.caches.changed(accountId, 'account_settings');
       return next;
     },
   });

@@ -186,6 +186,46 @@ describe.each(DIALECTS)('bot chat by bot_key on %s', (dialect) => {
     expect(empty.statusCode).toBe(400);
   });
 
+  it('stops answering at once when its bot is deactivated or deleted (bots are kept in memory)', async () => {
+    const admin = bearer(t.first.accountToken);
+    const key = await deploy('API');
+    const { id } = await t.runtime.database.db
+      .selectFrom('bots')
+      .select('id')
+      .where('bot_key', '=', key)
+      .executeTakeFirstOrThrow();
+    const started = await post(`/api/native/bot-chat/${key}/start`, { user_id: 'ann' });
+    expect(started.statusCode).toBe(200);
+    const off = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/native/bots/${String(id)}`,
+      headers: { ...admin, 'content-type': 'application/json' },
+      payload: JSON.stringify({ active: false }),
+    });
+    expect(off.statusCode).toBe(200);
+    const whileOff = await post(`/api/native/bot-chat/${key}/continue`, {
+      user_id: 'ann',
+      text: 'hello',
+    });
+    expect(whileOff.json()).toMatchObject({ error: { code: 'BOT_NOT_FOUND' } });
+
+    const other = await deploy('API');
+    expect((await post(`/api/native/bot-chat/${other}/start`, {})).statusCode).toBe(200);
+    const { id: otherId } = await t.runtime.database.db
+      .selectFrom('bots')
+      .select('id')
+      .where('bot_key', '=', other)
+      .executeTakeFirstOrThrow();
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/native/bots/${String(otherId)}`,
+      headers: admin,
+    });
+    expect(removed.statusCode).toBeLessThan(300);
+    const afterDelete = await post(`/api/native/bot-chat/${other}/start`, {});
+    expect(afterDelete.json()).toMatchObject({ error: { code: 'BOT_NOT_FOUND' } });
+  });
+
   it('marks replies sent with the answer that carries them, without a send job; with a webhook_url they wait for theirs', async () => {
     const key = await deploy('API');
     const db = t.runtime.database.db;

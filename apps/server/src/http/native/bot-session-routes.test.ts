@@ -26,7 +26,11 @@ describe.each(DIALECTS)('bot session debugger and global variables on %s', (dial
       flow(
         [
           { id: 'start', type: 'start' },
-          { id: 'hi', type: 'message', data: { text: 'Welcome to {{global.company}}' } },
+          {
+            id: 'hi',
+            type: 'message',
+            data: { text: 'Welcome to {{global.company}} (visit {{global.visits}})' },
+          },
           {
             id: 'count',
             type: 'set_variable',
@@ -39,7 +43,11 @@ describe.each(DIALECTS)('bot session debugger and global variables on %s', (dial
       ),
     );
     const id = await h.say('hello');
-    expect(await h.transcript(id)).toEqual(['> hello', '< Welcome to Acme', '< Your name?']);
+    expect(await h.transcript(id)).toEqual([
+      '> hello',
+      '< Welcome to Acme (visit 1)',
+      '< Your name?',
+    ]);
 
     const response = await h.t.app.inject({
       method: 'GET',
@@ -66,6 +74,20 @@ describe.each(DIALECTS)('bot session debugger and global variables on %s', (dial
       headers: admin,
     });
     expect(settings.json()).toMatchObject({ variables: { company: 'Acme', visits: 2 } });
+
+    // Turns keep the settings in memory: the bot's own write and the API's are seen at once.
+    const second = await h.say('hello', '+14155550161');
+    expect((await h.transcript(second))[1]).toBe('< Welcome to Acme (visit 2)');
+    await h.say('Bob', '+14155550161'); // a turn that reads the settings and writes none
+    const changed = await h.t.app.inject({
+      method: 'PUT',
+      url: '/api/native/account/settings',
+      headers: admin,
+      payload: JSON.stringify({ variables: { company: 'Globex', visits: 5 } }),
+    });
+    expect(changed.statusCode).toBe(200);
+    const third = await h.say('hello', '+14155550162');
+    expect((await h.transcript(third))[1]).toBe('< Welcome to Globex (visit 5)');
 
     const missing = await h.t.app.inject({
       method: 'GET',

@@ -49,6 +49,15 @@ const touchInbound = new PreparedQuery<
     .where('id', '=', param('id')),
 );
 
+const touchLastMessage = new PreparedQuery<{ accountId: number; id: number; at: number }, never>(
+  (db, param) =>
+    db
+      .updateTable('conversations')
+      .set({ last_message_at: param('at'), updated_at: param('at') })
+      .where('account_id', '=', param('accountId'))
+      .where('id', '=', param('id')),
+);
+
 /** Conversations of one account. Every query is scoped by the account given at construction. */
 export class ConversationsRepository {
   constructor(
@@ -144,6 +153,11 @@ export class ConversationsRepository {
       id,
       updatedAt: Date.now(),
     });
+  }
+
+  /** Records a bot's or the system's message on the conversation (its last message time). */
+  async touchLastMessage(id: number, at: number): Promise<void> {
+    await touchLastMessage.execute(this.db, { accountId: this.accountId, id, at });
   }
 
   /** Open conversations held by each of the given agents. */
