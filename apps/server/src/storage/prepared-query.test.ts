@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../testing/test-databases.js';
 import type { Database } from './database.js';
 import { PreparedQuery } from './prepared-query.js';
+import { connectionOfTransaction, inTransaction } from './transaction.js';
 
 const insertAccount = new PreparedQuery<{ name: string; at: number }, { id: number; name: string }>(
   (db, param) =>
@@ -71,6 +72,32 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
     await expect(
       db.transaction().execute(async (trx) => {
         await insertAccount.execute(trx, { name: 'Ghost', at: 1 });
+        throw new Error('abandoned');
+      }),
+    ).rejects.toThrow('abandoned');
+    expect(await accountsNamed.execute(db, { name: 'Ghost', after: 0 })).toEqual([]);
+  });
+
+  it('runs on the connection of an inTransaction unit: sees its writes, rolls back with it', async () => {
+    testDb = await createTestDatabase(dialect);
+    database = testDb.open();
+    const { db } = database;
+    expect(connectionOfTransaction(db)).toBeUndefined();
+    await db.transaction().execute(async (trx) => {
+      // A transaction opened by Kysely alone goes through Kysely's executor.
+      expect(connectionOfTransaction(trx)).toBeUndefined();
+      await insertAccount.execute(trx, { name: 'Kept', at: 1 });
+    });
+    const seen = await inTransaction(db, async (unit) => {
+      expect(connectionOfTransaction(unit.db)).toBeDefined();
+      await insertAccount.execute(unit.db, { name: 'Kept', at: 2 });
+      return accountsNamed.execute(unit.db, { name: 'Kept', after: 0 });
+    });
+    expect(seen).toHaveLength(2);
+    await expect(
+      inTransaction(db, async (unit) => {
+        await insertAccount.execute(unit.db, { name: 'Ghost', at: 1 });
+        expect(await accountsNamed.execute(unit.db, { name: 'Ghost', after: 0 })).toHaveLength(1);
         throw new Error('abandoned');
       }),
     ).rejects.toThrow('abandoned');
