@@ -9,6 +9,7 @@ import { media } from './0007-media.js';
 import { knowledgeBases } from './0008-knowledge-bases.js';
 import { aiPromptsFunctions } from './0009-ai-prompts-functions.js';
 import { kbSearchScope } from './0010-kb-search-scope.js';
+import { conversationLatestIndex } from './0011-conversation-latest-index.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   knowledgeBases,
   aiPromptsFunctions,
   kbSearchScope,
+  conversationLatestIndex,
 ];
