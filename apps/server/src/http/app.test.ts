@@ -123,6 +123,36 @@ describe('the HTTP app', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
     });
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    expect(allowed.headers['access-control-allow-credentials']).toBe('true');
+    // The widget's visitor API stays open to every site that embeds it, without credentials.
+    const widget = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/widget/v1/bots/some-key/config',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'GET' },
+    });
+    expect(widget.headers['access-control-allow-origin']).toBe('https://shop.example');
+    expect(widget.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('allows any origin, without credentials, by default', async () => {
+    t = await createTestApp('sqlite');
+    for (const url of ['/api/native/me', '/widget/v1/bots/some-key/config']) {
+      const preflight = await t.app.inject({
+        method: 'OPTIONS',
+        url,
+        headers: { origin: 'https://anywhere.example', 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.statusCode, url).toBe(204);
+      expect(preflight.headers['access-control-allow-origin'], url).toBe(
+        'https://anywhere.example',
+      );
+      expect(preflight.headers['access-control-allow-credentials'], url).toBeUndefined();
+    }
+    const simple = await t.app.inject({
+      url: '/healthz',
+      headers: { origin: 'https://anywhere.example' },
+    });
+    expect(simple.headers['access-control-allow-origin']).toBe('https://anywhere.example');
   });
 });
 

@@ -62,18 +62,21 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   registerRequestMetrics(app, metrics);
   registerAuthentication(app, runtime.services);
 
-  const apiOrigins = config.corsOrigins === '*' ? true : [...config.corsOrigins];
-  await app.register(fastifyCors, {
-    // The widget's visitor API is called from whatever site embeds it, with a bearer
-    // visitor token and no cookies: any origin. The rest follows PARLEY_CORS_ORIGINS.
-    delegator: (request, callback) => {
-      const widget = request.url.startsWith('/widget/');
-      callback(null, {
-        origin: widget ? true : apiOrigins,
-        credentials: !widget && config.corsOrigins !== '*',
-      });
-    },
-  });
+  // The widget's visitor API is called from whatever site embeds it, with a bearer visitor
+  // token and no cookies: any origin. The rest follows PARLEY_CORS_ORIGINS. With the default
+  // (any origin) both are the same, and one fixed set of options spares every request the
+  // plugin's per-request option building (a tenth of a bare request's time).
+  const anyOrigin = { origin: true, credentials: false };
+  if (config.corsOrigins === '*') {
+    await app.register(fastifyCors, anyOrigin);
+  } else {
+    const listed = { origin: [...config.corsOrigins], credentials: true };
+    await app.register(fastifyCors, {
+      delegator: (request, callback) => {
+        callback(null, request.url.startsWith('/widget/') ? anyOrigin : listed);
+      },
+    });
+  }
   await registerRateLimit(app, config);
 
   await app.register(fastifySwagger, {
