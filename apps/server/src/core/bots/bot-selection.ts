@@ -19,6 +19,9 @@ const WOTNOT_CHANNEL: Record<ChannelType, string> = {
   email: 'EMAIL',
 };
 
+/** The same, for a type given as a string (event snapshots carry it so). */
+const WOTNOT_CHANNEL_BY_TYPE: ReadonlyMap<string, string> = new Map(Object.entries(WOTNOT_CHANNEL));
+
 export function wotnotChannelName(type: ChannelType): string {
   return WOTNOT_CHANNEL[type];
 }
@@ -61,7 +64,7 @@ export async function anyBotServes(
   channelType: string,
 ): Promise<boolean> {
   // Snapshots carry the type as a string; an unknown one has no bot.
-  const wanted = Object.entries(WOTNOT_CHANNEL).find(([type]) => type === channelType)?.[1];
+  const wanted = WOTNOT_CHANNEL_BY_TYPE.get(channelType);
   if (wanted === undefined) return false;
   const served = await caches.deployedBotChannels.get(accountId, async () => {
     const bots = await db
@@ -71,11 +74,14 @@ export async function anyBotServes(
       .where('active', '=', 1)
       .where('deployed_version_id', 'is not', null)
       .execute();
-    return bots.map((bot) => bot.channel_types);
+    // Parsed once per load, not per message: the answer is a set lookup.
+    return new Set(
+      bots.flatMap((bot) =>
+        channelTypes.parse(JSON.parse(bot.channel_types)).map((name) => name.toUpperCase()),
+      ),
+    );
   });
-  return served.some((types) =>
-    channelTypes.parse(JSON.parse(types)).some((name) => name.toUpperCase() === wanted),
-  );
+  return served.has(wanted);
 }
 
 /**

@@ -47,8 +47,8 @@ export class AccountCaches {
   /** An account's enabled webhooks, in id order. */
   readonly webhooks = new ExpiringLookup<number, WebhookRow[]>();
   readonly defaultSlaPolicy = new ExpiringLookup<number, SlaPolicyRow | undefined>();
-  /** The channel type lists (JSON, as stored) of the active, deployed bots. */
-  readonly deployedBotChannels = new ExpiringLookup<number, string[]>();
+  /** The channel types (WotNot's upper-case names) the active, deployed bots serve. */
+  readonly deployedBotChannels = new ExpiringLookup<number, ReadonlySet<string>>();
   /** The account's settings row, parsed (every bot turn reads its global variables). */
   readonly accountSettings = new ExpiringLookup<number, AccountSettings>();
   /** Bots by `bot_key` (every bot-chat call names its bot so), forgotten on any bot change. */
