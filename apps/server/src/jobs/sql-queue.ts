@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import type { Db } from '../storage/database.js';
 import type { DialectName } from '../storage/dialects/dialect.js';
 import type { JobRow } from '../storage/schema.js';
-import { withinUnit, type UnitOfWork } from '../storage/transaction.js';
+import { inTransaction, withinUnit, type UnitOfWork } from '../storage/transaction.js';
 import { noConcurrencyLimit, type JobConcurrencyLimit } from './event-loop-pressure.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type { JobName, JobTypes } from './job-types.js';
@@ -18,6 +18,7 @@ import {
   type JobQueue,
   type QueueDepth,
 } from './queue.js';
+import { claimJob, completeJob, dueJobIds, insertJob } from './sql-queue-statements.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
 export interface SqlQueueOptions {
@@ -68,11 +69,14 @@ export class SqlJobQueue implements JobQueue {
   #lastPrune = 0;
   #lastRequeue = Number.NEGATIVE_INFINITY;
   readonly #clock: Clock;
+  /** Due job ids, as many as all of this queue's slots could take at once. */
+  readonly #dueIds: ReturnType<typeof dueJobIds>;
 
   constructor(options: SqlQueueOptions) {
     this.#options = options;
     this.#registry = new HandlerRegistry(options.events);
     this.#clock = options.clock ?? systemClock;
+    this.#dueIds = dueJobIds(Math.max(1, options.concurrency));
   }
 
   get #leaseMs(): number {
@@ -87,17 +91,10 @@ export class SqlJobQueue implements JobQueue {
   ): Promise<void> {
     const now = this.#clock.now();
     await withinUnit(this.#options.db, unit, async (work) => {
-      await work.db
-        .insertInto('jobs')
-        .values({
-          ...pendingJobColumns(name, payload, options, this.#options.defaultBackoffMs, now),
-          status: 'queued',
-          attempts: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((conflict) => conflict.column('idempotency_key').doNothing())
-        .execute();
+      await insertJob.execute(work.db, {
+        ...pendingJobColumns(name, payload, options, this.#options.defaultBackoffMs, now),
+        now,
+      });
       work.afterCommit(() => {
         this.#pause.wake();
       });
@@ -182,36 +179,51 @@ export class SqlJobQueue implements JobQueue {
     const now = this.#clock.now();
     const { db, dialect } = this.#options;
     await this.#requeueExpiredIfDue(now);
-    // Queued and due, oldest first: the (status, run_at) index yields them in order, so a
-    // claim reads `limit` rows whatever the backlog (an OR with expired leases made SQLite
-    // gather and sort every due row on each claim).
-    const due = db
-      .selectFrom('jobs')
-      .select('id')
-      .where('status', '=', 'queued')
-      .where('run_at', '<=', now)
-      .orderBy('run_at')
-      .limit(limit);
-    const claim = (ids: typeof due | number[]) =>
-      db
+    const lockedUntil = now + this.#leaseMs;
+    if (dialect === 'postgres') {
+      // Queued and due, oldest first (the (status, run_at) index yields them in order, so a
+      // claim reads `limit` rows whatever the backlog), skipping rows other workers lock.
+      const due = db
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where('run_at', '<=', now)
+        .orderBy('run_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked();
+      return db
         .updateTable('jobs')
         .set((eb) => ({
           status: 'running',
           attempts: eb('attempts', '+', 1),
           locked_by: this.#workerId,
-          locked_until: now + this.#leaseMs,
+          locked_until: lockedUntil,
           updated_at: now,
         }))
-        .where('id', 'in', ids)
+        .where('id', 'in', due)
         .where('status', '=', 'queued')
         .returningAll()
         .execute();
-    if (dialect === 'postgres') return claim(due.forUpdate().skipLocked());
+    }
     // SQLite: read first (a read joins no commit group, so an idle poll writes nothing), then
     // take by id what is still queued (another process on the file may have taken some).
     // The update with the subquery cost 45-90 µs a claim under load; this, a tenth of that.
-    const ids = (await due.execute()).map((row) => row.id);
-    return ids.length === 0 ? [] : claim(ids);
+    const ids = (await this.#dueIds.execute(db, { now })).slice(0, limit).map((row) => row.id);
+    if (ids.length === 0) return [];
+    return inTransaction(db, async (unit) => {
+      const claimed: JobRow[] = [];
+      for (const id of ids) {
+        const job = await claimJob.takeFirst(unit.db, {
+          id,
+          workerId: this.#workerId,
+          lockedUntil,
+          now,
+        });
+        if (job !== undefined) claimed.push(job);
+      }
+      return claimed;
+    });
   }
 
   /**
@@ -269,10 +281,11 @@ export class SqlJobQueue implements JobQueue {
         accountId: job.account_id,
       });
       clearInterval(heartbeat);
-      await this.#finish(job, {
-        status: 'completed',
-        finished_at: this.#clock.now(),
-        last_error: null,
+      // Only while the lease is still ours (another worker may have taken over).
+      await completeJob.execute(this.#options.db, {
+        id: job.id,
+        workerId: this.#workerId,
+        now: this.#clock.now(),
       });
       this.#registry.completed(job.name);
     } catch (error) {
@@ -299,11 +312,11 @@ export class SqlJobQueue implements JobQueue {
     }
   }
 
-  /** Writes the outcome only while the lease is still ours (another worker may have taken over). */
+  /** Writes a failure's outcome only while the lease is still ours (another worker may have taken over). */
   async #finish(
     job: JobRow,
     outcome: {
-      status: 'completed' | 'queued' | 'dead';
+      status: 'queued' | 'dead';
       run_at?: number;
       finished_at?: number;
       last_error: string | null;
