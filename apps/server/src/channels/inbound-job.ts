@@ -5,6 +5,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { MessagesService } from '../core/messages/messages-service.js';
 import type { JobDefinition } from '../jobs/queue.js';
 import type { ChannelRow } from '../storage/schema-conversations.js';
+import { PreparedQuery } from '../storage/prepared-query.js';
 import { inTransaction, type UnitOfWork } from '../storage/transaction.js';
 import type { ChannelAdapter, InboundEvent, ProviderRequest } from './adapter.js';
 import { channelContext, type ChannelAdapters, type SecretsOf } from './registry.js';
@@ -25,6 +26,58 @@ const storedRequest = z.object({
   body: z.string(),
 });
 
+// Every webhook is stored, read back and marked done: prepared.
+const insertInboxRow = new PreparedQuery<
+  {
+    account_id: number;
+    channel_id: number;
+    digest: string;
+    request: string;
+    received_at: number;
+  },
+  { id: number }
+>((db, param) =>
+  db
+    .insertInto('channel_inbox')
+    .values({
+      account_id: param('account_id'),
+      channel_id: param('channel_id'),
+      digest: param('digest'),
+      request: param('request'),
+      received_at: param('received_at'),
+      processed_at: null,
+      error: null,
+    })
+    // An identical body is the provider redelivering what it already gave us.
+    .onConflict((conflict) => conflict.columns(['channel_id', 'digest']).doNothing())
+    .returning('id'),
+);
+
+/** The oldest pending webhook of a channel, locked on PostgreSQL (see InboxDrain). */
+const inboxHead = (lock: boolean) =>
+  new PreparedQuery<{ channelId: number }, { id: number; request: string }>((db, param) =>
+    db
+      .selectFrom('channel_inbox')
+      .select(['id', 'request'])
+      .where('channel_id', '=', param('channelId'))
+      .where('processed_at', 'is', null)
+      .orderBy('id')
+      .limit(1)
+      .$if(lock, (query) => query.forUpdate()),
+  );
+const inboxHeadUnlocked = inboxHead(false);
+const inboxHeadLocked = inboxHead(true);
+
+const markProcessed = new PreparedQuery<
+  { id: number; processedAt: number; error: string | null },
+  never
+>((db, param) =>
+  db
+    .updateTable('channel_inbox')
+    .set({ processed_at: param('processedAt'), error: param('error') })
+    .where('id', '=', param('id')),
+);
+
 /**
  * Persists a verified webhook in the channel's inbox, with a job to drain it, in the
  * caller's transaction: once the provider gets its 2xx the webhook is durable, and a slow
@@ -43,21 +96,13 @@ export async function enqueueInbound(
     query: { ...request.query },
     body: request.body.toString('base64'),
   };
-  const inserted = await unit.db
-    .insertInto('channel_inbox')
-    .values({
-      account_id: channel.account_id,
-      channel_id: channel.id,
-      digest: createHash('sha256').update(request.body).digest('hex'),
-      request: JSON.stringify(stored),
-      received_at: context.clock.now(),
-      processed_at: null,
-      error: null,
-    })
-    // An identical body is the provider redelivering what it already gave us.
-    .onConflict((conflict) => conflict.columns(['channel_id', 'digest']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
+  const inserted = await insertInboxRow.takeFirst(unit.db, {
+    account_id: channel.account_id,
+    channel_id: channel.id,
+    digest: createHash('sha256').update(request.body).digest('hex'),
+    request: JSON.stringify(stored),
+    received_at: context.clock.now(),
+  });
   if (inserted === undefined) return;
   await context.queue.enqueue(
     'channel.inbound',
@@ -130,15 +175,9 @@ class InboxDrain {
   applyNext(): Promise<boolean> {
     const { context, channel } = this;
     return inTransaction(context.db, async (unit) => {
-      const head = await unit.db
-        .selectFrom('channel_inbox')
-        .select(['id', 'request'])
-        .where('channel_id', '=', channel.id)
-        .where('processed_at', 'is', null)
-        .orderBy('id')
-        .limit(1)
-        .$if(context.dialect === 'postgres', (query) => query.forUpdate())
-        .executeTakeFirst();
+      const head = await (
+        context.dialect === 'postgres' ? inboxHeadLocked : inboxHeadUnlocked
+      ).takeFirst(unit.db, { channelId: channel.id });
       if (head === undefined) return false;
       await this.#applyOne(unit, head);
       return true;
@@ -166,11 +205,11 @@ class InboxDrain {
       error = failure instanceof Error ? failure.message : String(failure);
       context.logger.warn({ channel: channel.id, inbox: head.id, error }, 'inbound webhook failed');
     }
-    await unit.db
-      .updateTable('channel_inbox')
-      .set({ processed_at: context.clock.now(), error })
-      .where('id', '=', head.id)
-      .execute();
+    await markProcessed.execute(unit.db, {
+      id: head.id,
+      processedAt: context.clock.now(),
+      error,
+    });
   }
 }
 

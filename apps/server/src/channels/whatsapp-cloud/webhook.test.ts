@@ -42,6 +42,32 @@ describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
     expect(await h.inboundJobs()).toBe(0);
   });
 
+  it('sees a disabled channel and a new app secret at once (channels are kept in memory)', async () => {
+    await h.t.runtime.startWorkers();
+    const hello = inboundMessage(ADA, text('hello'));
+    expect((await h.deliver(hello)).statusCode).toBe(200);
+    const patch = (payload: Record<string, unknown>) =>
+      h.t.app.inject({
+        method: 'PATCH',
+        url: `/api/native/channels/${String(h.channelId)}`,
+        headers: h.admin,
+        payload,
+      });
+    expect((await patch({ secrets: { ...CLOUD_SECRETS, app_secret: 'rotated' } })).statusCode).toBe(
+      200,
+    );
+    const rotated = inboundMessage(ADA, text('again'));
+    expect((await h.deliver(rotated)).statusCode).toBe(401);
+    expect((await h.deliver(rotated, 'rotated')).statusCode).toBe(200);
+    const inbound = async () =>
+      (await h.messages()).filter((message) => message.direction === 'inbound').length;
+    await waitFor(async () => (await inbound()) === 2, 10_000, 'both accepted messages');
+    expect((await patch({ enabled: false })).statusCode).toBe(200);
+    const off = await h.deliver(inboundMessage(ADA, text('anyone?')), 'rotated');
+    expect(off.statusCode).toBe(404);
+    expect(await inbound()).toBe(2);
+  });
+
   it('keeps a send rate the number was granted, and refuses one outside 1 to 1,000', async () => {
     const patch = (sendsPerSecond: unknown) =>
       h.t.app.inject({

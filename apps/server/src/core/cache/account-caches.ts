@@ -7,7 +7,10 @@ import type {
   WebhookRow,
 } from '../../storage/schema-conversations.js';
 import type { Db } from '../../storage/database.js';
-import { ChannelsRepository } from '../../storage/repositories/channels-repository.js';
+import {
+  ChannelsRepository,
+  findChannelByPublicKey,
+} from '../../storage/repositories/channels-repository.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { AccountSettings } from '../accounts/account-settings.js';
 import { ExpiringLookup } from './expiring-lookup.js';
@@ -65,6 +68,8 @@ export class AccountCaches {
   });
   /** Channel rows by id (each message's snapshot, inbox job and send job reads its channel). */
   readonly #channels = new ExpiringLookup<number, ChannelRow | undefined>();
+  /** Channel rows by public key (every provider webhook names its channel so). */
+  readonly #channelsByPublicKey = new ExpiringLookup<string, ChannelRow | undefined>();
   /** Channel rows by account, provider and external id (a bot-chat call finds its channel so). */
   readonly #channelsByProvider = new ExpiringLookup<string, ChannelRow | undefined>();
   constructor(private readonly bus: EventBus) {
@@ -97,6 +102,15 @@ export class AccountCaches {
     );
     // Kept by id: another account's question about the same id gets nothing.
     return channel?.account_id === accountId ? channel : undefined;
+  }
+
+  /** The channel whose public key a webhook URL carries (any account's), kept like `channel`. */
+  channelByPublicKey(db: Db, key: string): Promise<ChannelRow | undefined> {
+    return this.#channelsByPublicKey.get(
+      key,
+      () => findChannelByPublicKey(db, key),
+      (found) => found !== undefined,
+    );
   }
 
   /** The account's first channel of `provider` with `externalId`, kept like `channel`. */
@@ -135,6 +149,7 @@ export class AccountCaches {
         // Kept by channel id; changes to channels are rare enough to forget them all.
         this.#channels.clear();
         this.#channelsByProvider.clear();
+        this.#channelsByPublicKey.clear();
         return;
     }
   }

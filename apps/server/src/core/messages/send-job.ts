@@ -9,6 +9,53 @@ import {
 } from '../channels/channel-sender.js';
 import { readBehaviour } from '../channels/sandbox-sender.js';
 import type { MessagesService } from './messages-service.js';
+import { PreparedQuery } from '../../storage/prepared-query.js';
+
+/** What a send needs of the message, its conversation and its contact, in one read: prepared. */
+const messageToSend = new PreparedQuery<
+  { accountId: number; messageId: number },
+  {
+    status: string;
+    public_id: string;
+    content: string;
+    channel_id: number;
+    conversation_public_id: string;
+    last_inbound_at: number | null;
+    phone: string | null;
+    email: string | null;
+    key: string;
+    name: string | null;
+    external_id: string | null;
+  }
+>((db, param) =>
+  db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .leftJoin('contact_identities', (join) =>
+      join
+        .onRef('contact_identities.contact_id', '=', 'contacts.id')
+        .onRef('contact_identities.channel_id', '=', 'messages.channel_id')
+        .on('contact_identities.account_id', '=', param('accountId')),
+    )
+    .select([
+      'messages.status',
+      'messages.public_id',
+      'messages.content',
+      'messages.channel_id',
+      'conversations.public_id as conversation_public_id',
+      'conversations.last_inbound_at',
+      'contacts.phone',
+      'contacts.email',
+      'contacts.key',
+      'contacts.name',
+      'contact_identities.external_id',
+    ])
+    .where('messages.account_id', '=', param('accountId'))
+    .where('conversations.account_id', '=', param('accountId'))
+    .where('contacts.account_id', '=', param('accountId'))
+    .where('messages.id', '=', param('messageId')),
+);
 
 /**
  * `message.send`: delivers one queued message through its channel's sender, then records
@@ -25,35 +72,7 @@ export function messageSendJob(
     payload: z.object({ accountId: z.number(), messageId: z.number() }),
     async handle({ accountId, messageId }, job) {
       const { db } = context;
-      // What the send needs of the message, its conversation and its contact, in one read.
-      const message = await db
-        .selectFrom('messages')
-        .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-        .innerJoin('contacts', 'contacts.id', 'conversations.contact_id')
-        .leftJoin('contact_identities', (join) =>
-          join
-            .onRef('contact_identities.contact_id', '=', 'contacts.id')
-            .onRef('contact_identities.channel_id', '=', 'messages.channel_id')
-            .on('contact_identities.account_id', '=', accountId),
-        )
-        .select([
-          'messages.status',
-          'messages.public_id',
-          'messages.content',
-          'messages.channel_id',
-          'conversations.public_id as conversation_public_id',
-          'conversations.last_inbound_at',
-          'contacts.phone',
-          'contacts.email',
-          'contacts.key',
-          'contacts.name',
-          'contact_identities.external_id',
-        ])
-        .where('messages.account_id', '=', accountId)
-        .where('conversations.account_id', '=', accountId)
-        .where('contacts.account_id', '=', accountId)
-        .where('messages.id', '=', messageId)
-        .executeTakeFirst();
+      const message = await messageToSend.takeFirst(db, { accountId, messageId });
       if (message?.status !== 'queued') return;
       const channel = await context.caches.channel(db, accountId, message.channel_id);
       if (channel === undefined) throw new Error(`channel ${String(message.channel_id)} is gone`);

@@ -41,13 +41,9 @@ async function handle(
   reply: FastifyReply,
 ): Promise<void> {
   const parsed = params.safeParse(request.params);
-  // The one unscoped channel read: the unguessable key names the channel, as a token would.
+  // The unguessable key names the channel, as a token would (kept for a second at most).
   const channel = parsed.success
-    ? await runtime.database.db
-        .selectFrom('channels')
-        .selectAll()
-        .where('public_key', '=', parsed.data.key)
-        .executeTakeFirst()
+    ? await runtime.context.caches.channelByPublicKey(runtime.database.db, parsed.data.key)
     : undefined;
   const adapter = channel === undefined ? undefined : runtime.adapters.get(channel.provider);
   if (channel === undefined || adapter === undefined || channel.enabled === 0) {

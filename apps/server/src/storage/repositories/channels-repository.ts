@@ -17,6 +17,18 @@ const byProvider = new PreparedQuery<
     .limit(1),
 );
 
+const byPublicKey = new PreparedQuery<{ key: string }, ChannelRow>((db, param) =>
+  db.selectFrom('channels').selectAll().where('public_key', '=', param('key')),
+);
+
+/**
+ * The one unscoped channel read: a provider's webhook names its channel by the channel's
+ * unguessable public key, as a token would, before any account is known.
+ */
+export function findChannelByPublicKey(db: Db, key: string): Promise<ChannelRow | undefined> {
+  return byPublicKey.takeFirst(db, { key });
+}
+
 /** Channels of one account. Every query is scoped by the account given at construction. */
 export class ChannelsRepository {
   constructor(

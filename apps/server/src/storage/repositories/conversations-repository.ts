@@ -24,6 +24,15 @@ const latest = (lock: boolean) =>
 const latestUnlocked = latest(false);
 const latestLocked = latest(true);
 
+// Status changes, send jobs and bot turns read a conversation by id: prepared.
+const byId = new PreparedQuery<{ accountId: number; id: number }, ConversationRow>((db, param) =>
+  db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('account_id', '=', param('accountId'))
+    .where('id', '=', param('id')),
+);
+
 /** What an inbound message changes on its conversation. */
 export interface InboundTouch {
   last_message_at: number;
@@ -66,12 +75,7 @@ export class ConversationsRepository {
   ) {}
 
   findById(id: number): Promise<ConversationRow | undefined> {
-    return this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('account_id', '=', this.accountId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return byId.takeFirst(this.db, { accountId: this.accountId, id });
   }
 
   findByPublicId(publicId: string): Promise<ConversationRow | undefined> {

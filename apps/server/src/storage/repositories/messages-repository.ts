@@ -17,6 +17,14 @@ const byProviderId = new PreparedQuery<
     .where('provider_message_id', '=', param('providerMessageId')),
 );
 
+const byId = new PreparedQuery<{ accountId: number; id: number }, MessageRow>((db, param) =>
+  db
+    .selectFrom('messages')
+    .selectAll()
+    .where('account_id', '=', param('accountId'))
+    .where('id', '=', param('id')),
+);
+
 const insertMessage = (unlessKnown: boolean) =>
   new PreparedQuery<NewMessage & { account_id: number }, MessageRow>((db, param) =>
     db
@@ -79,12 +87,7 @@ export class MessagesRepository {
   ) {}
 
   findById(id: number): Promise<MessageRow | undefined> {
-    return this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('account_id', '=', this.accountId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return byId.takeFirst(this.db, { accountId: this.accountId, id });
   }
 
   findByProviderId(channelId: number, providerMessageId: string): Promise<MessageRow | undefined> {
