@@ -339,7 +339,13 @@ export class ConversationsService {
         isNewContact,
       },
     );
-    return conversation;
+    // Its listeners may have changed it (the SLA service gives it the default policy): what
+    // follows in this transaction (the message's event, the bot's turn) starts from the row
+    // as it now stands.
+    const current = await new ConversationsRepository(unit.db, channel.account_id).findById(
+      conversation.id,
+    );
+    return current ?? conversation;
   }
 
   async #setStatus(

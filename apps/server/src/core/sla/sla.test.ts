@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { conversationFixture } from '../../testing/conversation-fixture.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { DIALECTS } from '../../testing/test-databases.js';
@@ -34,11 +35,23 @@ describe.each(DIALECTS)('SLA policies on %s', (dialect) => {
   it('applies a default policy from the next new conversation, and stops when it is deleted', async () => {
     const policyOf = async (phone: string) => {
       const { conversation_id } = (await inbound('Hi', phone)).json<{ conversation_id: string }>();
-      const row = await t.runtime.database.db
+      const { db } = t.runtime.database;
+      const row = await db
         .selectFrom('conversations')
-        .select('sla_policy_id')
+        .select(['id', 'sla_policy_id'])
         .where('public_id', '=', conversation_id)
         .executeTakeFirstOrThrow();
+      // The first message's event already shows the conversation under its policy.
+      const event = await db
+        .selectFrom('account_events')
+        .select('payload')
+        .where('conversation_id', '=', row.id)
+        .where('type', '=', 'message.created')
+        .executeTakeFirstOrThrow();
+      const snapshot = z
+        .object({ conversation: z.object({ slaPolicyId: z.number().nullable() }) })
+        .parse(JSON.parse(event.payload));
+      expect(snapshot.conversation.slaPolicyId).toBe(row.sla_policy_id);
       return row.sla_policy_id;
     };
     // The account's answer "no default policy" is kept in memory by now…
