@@ -87,15 +87,52 @@ async function waitUntilUp(url, child, anyStatus = false) {
   throw new Error(`${url} not up after 60 s:\n${child.output}`);
 }
 
-/** One autocannon run, reduced to the numbers we report. */
-async function load(scenario, options) {
+/**
+ * CPU time (user + system, all threads) a process has used, in ms, from Linux's
+ * /proc/<pid>/stat (ticks of USER_HZ, 100 a second on every Linux /proc reports in);
+ * undefined elsewhere. Unlike req/s, CPU per request hardly moves with what else the machine
+ * runs, so it is the figure to compare builds by.
+ */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms per unit of work of process `pid` between two readings (undefined when unknown). */
+function cpuPer(pid, before, count) {
+  const after = cpuMs(pid);
+  return after === undefined || before === undefined || count === 0
+    ? undefined
+    : (after - before) / count;
+}
+
+/**
+ * One autocannon run, reduced to the numbers we report. With `pid`, also the server's CPU
+ * per successful request over the run.
+ */
+async function load(scenario, options, pid) {
   process.stdout.write(`  ${scenario} … `);
+  const cpuBefore = pid === undefined ? undefined : cpuMs(pid);
   const r = await autocannon({ duration: SECONDS, connections: CONNECTIONS, ...options });
+  const count = r['2xx'];
+  const cpu_ms = pid === undefined ? undefined : cpuPer(pid, cpuBefore, count);
   console.log(`${Math.round(r.requests.average)} req/s`);
   const { non2xx, errors } = r; // autocannon counts timeouts among errors
   const { p50, p99 } = r.latency;
-  const count = r['2xx'];
-  return { scenario, rps: r.requests.average, p50_ms: p50, p99_ms: p99, non2xx, errors, count };
+  return {
+    scenario,
+    rps: r.requests.average,
+    p50_ms: p50,
+    p99_ms: p99,
+    non2xx,
+    errors,
+    count,
+    cpu_ms,
+  };
 }
 
 /** POSTs a fresh JSON body per request (messages and e-mails must be unique). */
@@ -123,7 +160,7 @@ async function benchFloor() {
       return { from: `4812345${u}`, name: `User ${u}`, text: `hello ${i}`, id: `wamid.${i}` };
     };
     const url = `http://127.0.0.1:${port}/inbound`;
-    return await load('floor: POST /inbound', postEach(url, {}, message));
+    return await load('floor: POST /inbound', postEach(url, {}, message), child.pid);
   } finally {
     await stop();
   }
@@ -187,21 +224,20 @@ async function benchParley(label, databaseUrl) {
     const body = await response.text();
     const agent = response.ok ? JSON.parse(body).roles?.find((r) => r.role_name === 'agent') : null;
     if (!agent) throw new Error(`no "agent" role: GET user-roles gave ${response.status} ${body}`);
-    const read = await load(`${label}: GET user-roles`, { url, headers });
+    // The server's CPU per request is measured for the scenarios whose requests are all its
+    // work; the WhatsApp ones run its workers meanwhile (their end-to-end row has its own).
+    const measured = (scenario, options) => load(scenario, options, child.pid);
+    const read = await measured(`${label}: GET user-roles`, { url, headers });
     let n = 0; // the database is fresh, so a counter makes unique e-mails
     const user = () => ({ email: `u${n++}@bench.test`, role_id: agent.id });
     const invite = () => ({ user: user(), notify_user: 'false' });
-    const write = await load(`${label}: POST user`, postEach(`${api}/user`, headers, invite));
-    const ingest = await benchIngest(label, `http://127.0.0.1:${port}`, headers);
-    const bot = await benchBotTurns(label, `http://127.0.0.1:${port}`, headers, load);
-    const whatsapp = await benchWhatsApp(
-      label,
-      `http://127.0.0.1:${port}`,
-      headers,
-      load,
-      fake,
-      SECONDS,
-    );
+    const write = await measured(`${label}: POST user`, postEach(`${api}/user`, headers, invite));
+    const ingest = await benchIngest(label, `http://127.0.0.1:${port}`, headers, measured);
+    const bot = await benchBotTurns(label, `http://127.0.0.1:${port}`, headers, measured);
+    const whatsapp = await benchWhatsApp(label, `http://127.0.0.1:${port}`, headers, load, fake, {
+      seconds: SECONDS,
+      cpu: () => cpuMs(child.pid),
+    });
     return [read, write, ingest, bot, ...whatsapp];
   } finally {
     await stop();
@@ -214,7 +250,7 @@ async function benchParley(label, databaseUrl) {
  * receives the floor's request mix (5,000 contacts, a unique provider message id each) and
  * each message goes through contact lookup, conversation, message, event log and outbox.
  */
-async function benchIngest(label, base, headers) {
+async function benchIngest(label, base, headers, load) {
   const created = await fetch(`${base}/api/native/channels`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
@@ -246,7 +282,7 @@ async function benchIngest(label, base, headers) {
 function printTable(rows, floorRps) {
   const ratio = (rps) => (floorRps ? `${(rps / floorRps).toFixed(2)}×` : 'n/a');
   const table = [
-    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'ratio to floor'],
+    ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'ratio to floor', 'server CPU ms/req'],
     ...rows.map((r) => [
       r.scenario,
       Math.round(r.rps),
@@ -254,6 +290,7 @@ function printTable(rows, floorRps) {
       r.p99_ms ?? '-',
       r.non2xx,
       ratio(r.rps),
+      r.cpu_ms === undefined ? '-' : r.cpu_ms.toFixed(3),
     ]),
   ].map((cells) => cells.map(String));
   const widths = table[0].map((_, c) => Math.max(...table.map((cells) => cells[c].length)));

@@ -106,8 +106,12 @@ async function call(url, init) {
   return text === '' ? {} : JSON.parse(text);
 }
 
-/** Connects a Cloud channel and a bot, then loads signed webhooks; `fake` counts replies. */
-export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
+/**
+ * Connects a Cloud channel and a bot, then loads signed webhooks; `fake` counts replies.
+ * `cpu` reads the server's CPU time in ms (undefined where unknown): the end-to-end row gets
+ * the server's CPU per reply, everything a message causes included.
+ */
+export async function benchWhatsApp(label, base, headers, load, fake, { seconds, cpu }) {
   const json = { ...headers, 'content-type': 'application/json' };
   const channel = await call(`${base}/api/native/channels`, {
     method: 'POST',
@@ -154,12 +158,14 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
     ],
   });
   const started = Date.now();
+  const cpuBefore = cpu();
   const before = fake.stats().received;
   const ack = await load(`${label}: WhatsApp webhooks (acknowledged)`, webhooks());
   // Every accepted webhook must come back as one reply; wait for the tail (bounded).
   const sent = Math.round(ack.rps * seconds);
   await repliesSettle(fake, before + ack.count);
   const { received, lastAt } = fake.stats();
+  const cpuAfter = cpu();
   const replies = received - before;
   const elapsed = Math.max(1, (lastAt || Date.now()) - started) / 1000;
   const endToEnd = {
@@ -169,6 +175,10 @@ export async function benchWhatsApp(label, base, headers, load, fake, seconds) {
     p99_ms: null,
     non2xx: 0,
     errors: replies >= ack.count ? 0 : ack.count - replies,
+    cpu_ms:
+      cpuBefore === undefined || cpuAfter === undefined || replies === 0
+        ? undefined
+        : (cpuAfter - cpuBefore) / replies,
   };
   console.log(
     `  ${endToEnd.scenario} … ${Math.round(endToEnd.rps)} replies/s (${replies} of ${ack.count}, ~${sent} accepted)`,
