@@ -1,19 +1,15 @@
 import { PreparedQuery } from '../storage/prepared-query.js';
-import type { JobRow } from '../storage/schema.js';
+import type { JobRow, JobsTable } from '../storage/schema.js';
 
 // The embedded queue's statements that every job runs (enqueue, claim, completion):
 // prepared, since each message causes two jobs and building these with Kysely cost more
 // than running them. Failures, retries and maintenance keep the builder.
 
-/** A new job row, as `pendingJobColumns` makes it, with its first state. */
-export interface NewJob {
-  account_id: number | null;
-  name: string;
-  payload: string;
-  run_at: number;
-  max_attempts: number;
-  backoff_ms: number;
-  idempotency_key: string | null;
+/** A new job row, as `pendingJobColumns` makes it, and the time it is enqueued at. */
+export interface NewJob extends Pick<
+  JobsTable,
+  'account_id' | 'name' | 'payload' | 'run_at' | 'max_attempts' | 'backoff_ms' | 'idempotency_key'
+> {
   now: number;
 }
 

@@ -15,13 +15,16 @@ describe.each(DIALECTS)('bot session debugger and global variables on %s', (dial
   it('shows where the bot waits, its variables and step log; flows read and write globals', async () => {
     h = await botHarness(dialect);
     const admin = { ...bearer(h.t.first.accountToken), 'content-type': 'application/json' };
-    const put = await h.t.app.inject({
-      method: 'PUT',
-      url: '/api/native/account/settings',
-      headers: admin,
-      payload: JSON.stringify({ variables: { company: 'Acme', visits: 1 } }),
-    });
-    expect(put.statusCode).toBe(200);
+    const setGlobals = async (variables: Record<string, unknown>) => {
+      const put = await h?.t.app.inject({
+        method: 'PUT',
+        url: '/api/native/account/settings',
+        headers: admin,
+        payload: JSON.stringify({ variables }),
+      });
+      expect(put?.statusCode).toBe(200);
+    };
+    await setGlobals({ company: 'Acme', visits: 1 });
     await h.deploy(
       flow(
         [
@@ -79,13 +82,7 @@ describe.each(DIALECTS)('bot session debugger and global variables on %s', (dial
     const second = await h.say('hello', '+14155550161');
     expect((await h.transcript(second))[1]).toBe('< Welcome to Acme (visit 2)');
     await h.say('Bob', '+14155550161'); // a turn that reads the settings and writes none
-    const changed = await h.t.app.inject({
-      method: 'PUT',
-      url: '/api/native/account/settings',
-      headers: admin,
-      payload: JSON.stringify({ variables: { company: 'Globex', visits: 5 } }),
-    });
-    expect(changed.statusCode).toBe(200);
+    await setGlobals({ company: 'Globex', visits: 5 });
     const third = await h.say('hello', '+14155550162');
     expect((await h.transcript(third))[1]).toBe('< Welcome to Globex (visit 5)');
 
