@@ -1,6 +1,5 @@
 import type { EventBus } from '../../bus/events.js';
 import type {
-  BotRow,
   ChannelRow,
   FlowVersionRow,
   SlaPolicyRow,
@@ -13,13 +12,8 @@ import {
 } from '../../storage/repositories/channels-repository.js';
 import type { UnitOfWork } from '../../storage/transaction.js';
 import type { AccountSettings } from '../accounts/account-settings.js';
+import type { DeployedBotRow } from '../bots/bot-selection.js';
 import { ExpiringLookup } from './expiring-lookup.js';
-
-/** What a bot turn reads of its bot (bot-selection's DeployedBotRow). */
-type CachedBot = Pick<
-  BotRow,
-  'id' | 'account_id' | 'bot_key' | 'channel_types' | 'deployed_version_id' | 'priority'
->;
 
 /** Deployed flow versions kept at most (each holds its flow's JSON). */
 const FLOW_VERSIONS_KEPT = 200;
@@ -55,9 +49,9 @@ export class AccountCaches {
   /** The account's settings row, parsed (every bot turn reads its global variables). */
   readonly accountSettings = new ExpiringLookup<number, AccountSettings>();
   /** Bots by `bot_key` (every bot-chat call names its bot so), forgotten on any bot change. */
-  readonly botsByKey = new ExpiringLookup<string, CachedBot | undefined>();
+  readonly botsByKey = new ExpiringLookup<string, DeployedBotRow | undefined>();
   /** Bots by id (every turn of a running session reads its bot), forgotten likewise. */
-  readonly botsById = new ExpiringLookup<number, CachedBot | undefined>();
+  readonly botsById = new ExpiringLookup<number, DeployedBotRow | undefined>();
   /**
    * Flow versions by id. A version never changes once deployed, so an entry stays valid
    * for as long as it is kept; only the number kept is bounded.
