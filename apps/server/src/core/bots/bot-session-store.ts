@@ -64,6 +64,10 @@ const pendingSchema = z.object({ session: z.object({ pending: z.unknown().option
 
 /** Whether a stored state waits for a call's result (a webhook, code or AI block). */
 export function awaitsCall(json: string): boolean {
+  // A pending call is stored as `"pending":{…}`. Without that text nothing is pending, and the
+  // state (its step log makes it a few KB) need not be parsed: most turns end so. With it
+  // (which a variable's name or value could also produce), the parse decides.
+  if (!json.includes('"pending":')) return false;
   return pendingSchema.parse(JSON.parse(json)).session.pending !== undefined;
 }
 
