@@ -28,6 +28,83 @@ const byIdentity = new PreparedQuery<
     .where('contact_identities.external_id', '=', param('externalId')),
 );
 
+// A message from someone new creates the contact, its identity and checks for a match by
+// e-mail or phone (the first message of every new contact): prepared too.
+type ContactLookup = 'key' | 'email' | 'phone' | 'external_key';
+const byColumn = (column: ContactLookup) =>
+  new PreparedQuery<{ accountId: number; value: string }, ContactRow>((db, param) =>
+    db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('account_id', '=', param('accountId'))
+      .where(column, '=', param('value'))
+      // Several contacts may share an e-mail or phone (created before they were matched on,
+      // or edited since): the oldest is the one that matches.
+      .orderBy('id')
+      .limit(1),
+  );
+const lookups: Record<ContactLookup, ReturnType<typeof byColumn>> = {
+  key: byColumn('key'),
+  email: byColumn('email'),
+  phone: byColumn('phone'),
+  external_key: byColumn('external_key'),
+};
+
+interface NewContact {
+  accountId: number;
+  key: string;
+  externalKey: string | null;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  variables: string;
+  now: number;
+}
+const insertContact = new PreparedQuery<NewContact, ContactRow>((db, param) =>
+  db
+    .insertInto('contacts')
+    .values({
+      account_id: param('accountId'),
+      key: param('key'),
+      external_key: param('externalKey'),
+      name: param('name'),
+      email: param('email'),
+      phone: param('phone'),
+      variables: param('variables'),
+      blocked: 0,
+      created_at: param('now'),
+      updated_at: param('now'),
+      last_activity_at: null,
+    })
+    .returningAll(),
+);
+
+const insertIdentity = new PreparedQuery<
+  { accountId: number; contactId: number; channelId: number; externalId: string; now: number },
+  { id: number }
+>((db, param) =>
+  db
+    .insertInto('contact_identities')
+    .values({
+      account_id: param('accountId'),
+      contact_id: param('contactId'),
+      channel_id: param('channelId'),
+      external_id: param('externalId'),
+      created_at: param('now'),
+    })
+    .onConflict((conflict) => conflict.columns(['channel_id', 'external_id']).doNothing())
+    .returning('id'),
+);
+
+const channelOfAccount = new PreparedQuery<{ accountId: number; id: number }, { id: number }>(
+  (db, param) =>
+    db
+      .selectFrom('channels')
+      .select('id')
+      .where('account_id', '=', param('accountId'))
+      .where('id', '=', param('id')),
+);
+
 export type ContactChanges = Partial<
   Pick<ContactRow, 'name' | 'email' | 'phone' | 'variables' | 'external_key' | 'blocked'>
 >;
@@ -84,24 +161,11 @@ export class ContactsRepository {
     phone: string | null;
     variables: string;
   }): Promise<ContactRow> {
-    const now = Date.now();
-    return this.db
-      .insertInto('contacts')
-      .values({
-        account_id: this.accountId,
-        key: contact.key,
-        external_key: contact.externalKey,
-        name: contact.name,
-        email: contact.email,
-        phone: contact.phone,
-        variables: contact.variables,
-        blocked: 0,
-        created_at: now,
-        updated_at: now,
-        last_activity_at: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return insertContact.takeFirstOrThrow(this.db, {
+      ...contact,
+      accountId: this.accountId,
+      now: Date.now(),
+    });
   }
 
   /** Applies the changes and answers the updated row (undefined: no such contact). */
@@ -176,18 +240,13 @@ export class ContactsRepository {
    * contact (a concurrent first message from the same person won): the caller re-reads.
    */
   async addIdentity(contactId: number, channelId: number, externalId: string): Promise<boolean> {
-    const inserted = await this.db
-      .insertInto('contact_identities')
-      .values({
-        account_id: this.accountId,
-        contact_id: contactId,
-        channel_id: channelId,
-        external_id: externalId,
-        created_at: Date.now(),
-      })
-      .onConflict((conflict) => conflict.columns(['channel_id', 'external_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const inserted = await insertIdentity.takeFirst(this.db, {
+      accountId: this.accountId,
+      contactId,
+      channelId,
+      externalId,
+      now: Date.now(),
+    });
     return inserted !== undefined;
   }
 
@@ -209,30 +268,15 @@ export class ContactsRepository {
 
   /** Whether the channel belongs to this account (identities must never cross accounts). */
   async hasChannel(channelId: number): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('channels')
-      .select('id')
-      .where('account_id', '=', this.accountId)
-      .where('id', '=', channelId)
-      .executeTakeFirst();
+    const row = await channelOfAccount.takeFirst(this.db, {
+      accountId: this.accountId,
+      id: channelId,
+    });
     return row !== undefined;
   }
 
-  #findBy(
-    column: 'id' | 'key' | 'email' | 'phone' | 'external_key',
-    value: string | number,
-  ): Promise<ContactRow | undefined> {
-    return (
-      this.db
-        .selectFrom('contacts')
-        .selectAll()
-        .where('account_id', '=', this.accountId)
-        .where(column, '=', value)
-        // Several contacts may share an e-mail or phone (created before they were
-        // matched on, or edited since): the oldest is the one that matches.
-        .orderBy('id')
-        .executeTakeFirst()
-    );
+  #findBy(column: ContactLookup, value: string): Promise<ContactRow | undefined> {
+    return lookups[column].takeFirst(this.db, { accountId: this.accountId, value });
   }
 }
 

@@ -33,6 +33,41 @@ const byId = new PreparedQuery<{ accountId: number; id: number }, ConversationRo
     .where('id', '=', param('id')),
 );
 
+// The first message of every new contact opens a conversation: prepared.
+interface NewConversation {
+  accountId: number;
+  publicId: string;
+  contactId: number;
+  channelId: number;
+  status: ConversationRow['status'];
+  assigneeUserId: number | null;
+  assigneeTeamId: number | null;
+  assignedToBot: number;
+  title: string | null;
+  now: number;
+}
+const insertConversation = new PreparedQuery<NewConversation, ConversationRow>((db, param) =>
+  db
+    .insertInto('conversations')
+    .values({
+      account_id: param('accountId'),
+      public_id: param('publicId'),
+      contact_id: param('contactId'),
+      channel_id: param('channelId'),
+      status: param('status'),
+      assignee_user_id: param('assigneeUserId'),
+      assignee_team_id: param('assigneeTeamId'),
+      assigned_to_bot: param('assignedToBot'),
+      title: param('title'),
+      variables: '{}',
+      unread_count: 0,
+      last_message_at: param('now'),
+      created_at: param('now'),
+      updated_at: param('now'),
+    })
+    .returningAll(),
+);
+
 /** What an inbound message changes on its conversation. */
 export interface InboundTouch {
   last_message_at: number;
@@ -115,26 +150,11 @@ export class ConversationsRepository {
     title: string | null;
     now: number;
   }): Promise<ConversationRow> {
-    return this.db
-      .insertInto('conversations')
-      .values({
-        account_id: this.accountId,
-        public_id: conversation.publicId,
-        contact_id: conversation.contactId,
-        channel_id: conversation.channelId,
-        status: conversation.status,
-        assignee_user_id: conversation.assigneeUserId,
-        assignee_team_id: conversation.assigneeTeamId,
-        assigned_to_bot: conversation.assignedToBot ? 1 : 0,
-        title: conversation.title,
-        variables: '{}',
-        unread_count: 0,
-        last_message_at: conversation.now,
-        created_at: conversation.now,
-        updated_at: conversation.now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    return insertConversation.takeFirstOrThrow(this.db, {
+      ...conversation,
+      accountId: this.accountId,
+      assignedToBot: conversation.assignedToBot ? 1 : 0,
+    });
   }
 
   async update(
