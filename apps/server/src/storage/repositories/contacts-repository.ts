@@ -153,14 +153,7 @@ export class ContactsRepository {
     return this.#findBy('external_key', externalKey);
   }
 
-  insert(contact: {
-    key: string;
-    externalKey: string | null;
-    name: string | null;
-    email: string | null;
-    phone: string | null;
-    variables: string;
-  }): Promise<ContactRow> {
+  insert(contact: Omit<NewContact, 'accountId' | 'now'>): Promise<ContactRow> {
     return insertContact.takeFirstOrThrow(this.db, {
       ...contact,
       accountId: this.accountId,

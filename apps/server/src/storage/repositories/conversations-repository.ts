@@ -139,17 +139,9 @@ export class ConversationsRepository {
     });
   }
 
-  insert(conversation: {
-    publicId: string;
-    contactId: number;
-    channelId: number;
-    status: ConversationRow['status'];
-    assigneeUserId: number | null;
-    assigneeTeamId: number | null;
-    assignedToBot: boolean;
-    title: string | null;
-    now: number;
-  }): Promise<ConversationRow> {
+  insert(
+    conversation: Omit<NewConversation, 'accountId' | 'assignedToBot'> & { assignedToBot: boolean },
+  ): Promise<ConversationRow> {
     return insertConversation.takeFirstOrThrow(this.db, {
       ...conversation,
       accountId: this.accountId,
