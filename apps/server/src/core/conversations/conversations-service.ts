@@ -1,7 +1,6 @@
 import type { MessageContent } from '@parley/protocol';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
-import { conversationPublicId } from '../ids.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
 import type { MessagesService } from '../messages/messages-service.js';
 import { ConversationsRepository } from '../../storage/repositories/conversations-repository.js';
@@ -16,6 +15,7 @@ import { inTransaction, withinUnit, type UnitOfWork } from '../../storage/transa
 import { nextAgentInTeam } from './assignment.js';
 import type { ContactsService } from '../contacts/contacts-service.js';
 import { assertConversationAllowance } from './plan-limits.js';
+import { changeAssignee, openConversation, setConversationStatus } from './conversation-changes.js';
 import { conversationSnapshot } from './snapshots.js';
 import { setVariablesInUnit } from './variables.js';
 
@@ -106,7 +106,8 @@ export class ConversationsService {
       let conversation = await this.#current(unit, accountId, contact.id, start.channel.id);
       if (conversation === undefined) {
         await assertConversationAllowance(unit.db, accountId, now);
-        conversation = await this.#open(
+        conversation = await openConversation(
+          this.context,
           unit,
           start.channel,
           contact,
@@ -118,7 +119,8 @@ export class ConversationsService {
         start.assigneeUserId != null &&
         conversation.assignee_user_id !== start.assigneeUserId
       ) {
-        conversation = await this.#changeAssignee(
+        conversation = await changeAssignee(
+          this.context,
           unit,
           conversation,
           { userId: start.assigneeUserId, teamId: conversation.assignee_team_id },
@@ -178,10 +180,18 @@ export class ConversationsService {
         const { reopenOnInbound } = await readAccountSettings(unit.db, accountId);
         conversation =
           reopenOnInbound && delivery.startNew !== true
-            ? await this.#setStatus(unit, conversation, 'open', null)
+            ? await setConversationStatus(this.context, unit, conversation, 'open', null)
             : undefined;
       }
-      conversation ??= await this.#open(unit, delivery.channel, contact, created, now, null);
+      conversation ??= await openConversation(
+        this.context,
+        unit,
+        delivery.channel,
+        contact,
+        created,
+        now,
+        null,
+      );
       const { message, duplicate } = await this.messages.addInbound(
         unit,
         conversation,
@@ -220,14 +230,16 @@ export class ConversationsService {
   async close(accountId: number, publicId: string, by: string | null): Promise<void> {
     await inTransaction(this.context.db, async (unit) => {
       const conversation = await this.#inUnit(unit, accountId, publicId);
-      if (conversation.status !== 'closed') await this.#setStatus(unit, conversation, 'closed', by);
+      if (conversation.status !== 'closed')
+        await setConversationStatus(this.context, unit, conversation, 'closed', by);
     });
   }
 
   async reopen(accountId: number, publicId: string, by: string | null): Promise<void> {
     await inTransaction(this.context.db, async (unit) => {
       const conversation = await this.#inUnit(unit, accountId, publicId);
-      if (conversation.status === 'closed') await this.#setStatus(unit, conversation, 'open', by);
+      if (conversation.status === 'closed')
+        await setConversationStatus(this.context, unit, conversation, 'open', by);
     });
   }
 
@@ -242,7 +254,8 @@ export class ConversationsService {
       const conversation = await this.#inUnit(unit, accountId, publicId);
       if (conversation.status === 'closed') throw new DomainError('CONVERSATION_CLOSED');
       if ('userId' in to)
-        return this.#changeAssignee(
+        return changeAssignee(
+          this.context,
           unit,
           conversation,
           { userId: to.userId, teamId: conversation.assignee_team_id },
@@ -259,7 +272,7 @@ export class ConversationsService {
         team.assignment_mode === 'round_robin'
           ? await nextAgentInTeam(unit.db, this.context.dialect, accountId, team.id, Date.now())
           : null;
-      return this.#changeAssignee(unit, conversation, { userId, teamId: team.id }, by);
+      return changeAssignee(this.context, unit, conversation, { userId, teamId: team.id }, by);
     });
   }
 
@@ -305,101 +318,5 @@ export class ConversationsService {
       channelId,
     );
     return latest?.status === 'closed' ? undefined : latest;
-  }
-
-  async #open(
-    unit: UnitOfWork,
-    channel: ChannelRow,
-    contact: ContactRow,
-    isNewContact: boolean,
-    now: number,
-    assigneeUserId: number | null,
-  ): Promise<ConversationRow> {
-    const conversation = await new ConversationsRepository(unit.db, channel.account_id).insert({
-      publicId: conversationPublicId(),
-      contactId: contact.id,
-      channelId: channel.id,
-      status: 'open',
-      assigneeUserId,
-      assigneeTeamId: null,
-      assignedToBot: false,
-      title: contact.name ?? contact.phone ?? contact.email,
-      now,
-    });
-    await this.context.events.record(
-      unit,
-      channel.account_id,
-      conversation.id,
-      'conversation.created',
-      {
-        conversation: await conversationSnapshot(unit.db, this.context.caches, conversation, {
-          channel,
-          contact,
-        }),
-        isNewContact,
-      },
-    );
-    // Its listeners may have changed it (the SLA service gives it the default policy): what
-    // follows in this transaction (the message's event, the bot's turn) starts from the row
-    // as it now stands.
-    const current = await new ConversationsRepository(unit.db, channel.account_id).findById(
-      conversation.id,
-    );
-    return current ?? conversation;
-  }
-
-  async #setStatus(
-    unit: UnitOfWork,
-    conversation: ConversationRow,
-    status: 'open' | 'closed',
-    by: string | null,
-  ): Promise<ConversationRow> {
-    const changes = { status, closed_at: status === 'closed' ? Date.now() : null };
-    await new ConversationsRepository(unit.db, conversation.account_id).update(
-      conversation.id,
-      changes,
-    );
-    const updated = { ...conversation, ...changes };
-    await this.context.events.record(
-      unit,
-      conversation.account_id,
-      conversation.id,
-      'conversation.status_changed',
-      {
-        conversation: await conversationSnapshot(unit.db, this.context.caches, updated),
-        previousStatus: conversation.status,
-        by,
-      },
-    );
-    return updated;
-  }
-
-  async #changeAssignee(
-    unit: UnitOfWork,
-    conversation: ConversationRow,
-    to: { userId: number | null; teamId: number | null },
-    by: string | null,
-  ): Promise<ConversationRow> {
-    const changes = {
-      assignee_user_id: to.userId,
-      assignee_team_id: to.teamId,
-      assigned_to_bot: 0,
-    };
-    await new ConversationsRepository(unit.db, conversation.account_id).update(
-      conversation.id,
-      changes,
-    );
-    const updated = { ...conversation, ...changes };
-    await this.context.events.record(
-      unit,
-      conversation.account_id,
-      conversation.id,
-      'conversation.assignee_changed',
-      {
-        conversation: await conversationSnapshot(unit.db, this.context.caches, updated),
-        by,
-      },
-    );
-    return updated;
   }
 }
