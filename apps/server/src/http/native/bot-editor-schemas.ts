@@ -5,6 +5,9 @@ import type { VersionDetail, VersionSummary } from '../../core/bots/bot-versions
 import type { BotView } from '../../core/bots/bots-service.js';
 import type { FlowProblem } from '../../engine/validate.js';
 
+/** A bot's stored channel types: a list of names (anything else reads as none). */
+const channelNames = z.array(z.string()).catch([]);
+
 /** The channel names a bot lists (WotNot's, as stored in `bots.channel_types`). */
 const BOT_CHANNELS = [
   'WEB',
@@ -78,7 +81,7 @@ export function botDto(bot: BotView): z.infer<typeof botSchema> {
     id: bot.id,
     title: bot.title,
     type: bot.type,
-    channels: z.array(z.string()).catch([]).parse(channels),
+    channels: channelNames.parse(channels),
     priority: bot.priority,
     language: bot.language,
     active: bot.active === 1,

@@ -8,6 +8,9 @@ import type { ChannelRow } from '../../storage/schema-conversations.js';
 import { principalOf } from '../plugins/authenticate.js';
 import { errorResponses, idParam } from './schemas.js';
 
+/** A channel's stored config: an object (anything else reads as empty). */
+const storedConfig = z.record(z.string(), z.unknown()).catch({});
+
 const TAGS = ['Native: channels'];
 const READ = { auth: { mode: 'principal' } } as const;
 const MANAGE = { auth: { mode: 'principal', permission: 'account_settings.settings' } } as const;
@@ -48,7 +51,7 @@ function channelDto(channel: ChannelRow): z.infer<typeof channelSchema> {
     phone_number: channel.phone_number,
     external_id: channel.external_id,
     public_key: channel.public_key,
-    config: z.record(z.string(), z.unknown()).catch({}).parse(config),
+    config: storedConfig.parse(config),
     has_secrets: channel.secrets !== null,
     created_at: new Date(channel.created_at).toISOString(),
   };

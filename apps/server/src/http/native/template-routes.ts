@@ -5,6 +5,9 @@ import type { Runtime } from '../../runtime.js';
 import { principalOf } from '../plugins/authenticate.js';
 import { errorResponses } from './schemas.js';
 
+/** A template's stored components: a list (anything else reads as none). */
+const storedComponents = z.array(z.unknown()).catch([]);
+
 const TAGS = ['Native: channels'];
 
 const templateSchema = z.object({
@@ -45,7 +48,7 @@ export function registerTemplateRoutes(
       return {
         templates: rows.map((row) => ({
           ...row,
-          components: z.array(z.unknown()).catch([]).parse(JSON.parse(row.components)),
+          components: storedComponents.parse(JSON.parse(row.components)),
         })),
       };
     },

@@ -9,6 +9,9 @@ import { principalOf } from '../plugins/authenticate.js';
 import { wotnotErrors } from './wotnot-errors.js';
 import { accountParams, numericId, wotnotErrorResponse } from './wotnot-schemas.js';
 
+/** A bot's stored channel types: a list of names (anything else reads as none). */
+const channelNames = z.array(z.string()).catch([]);
+
 const TAGS = ['WotNot: bots'];
 const errors = {
   400: wotnotErrorResponse,
@@ -169,7 +172,7 @@ export function registerWotnotBotRoutes(app: FastifyInstance, runtime: Runtime):
         ok: true as const,
         bots: rows.map((bot) => {
           const owner = owners.find((user) => user.id === bot.owner_user_id);
-          const channels = z.array(z.string()).catch([]).parse(JSON.parse(bot.channel_types));
+          const channels = channelNames.parse(JSON.parse(bot.channel_types));
           return {
             bot_title: bot.title,
             channels: channels.map((name) => ({ name })),
