@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../core/errors/domain-error.js';
-import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
+import { bearer, createTestApp, TEST_ACCOUNT_TOKEN, type TestApp } from '../testing/test-app.js';
 import { nativeErrors } from './errors/native-errors.js';
 import { toProblem } from './errors/problem.js';
 import { wotnotErrors } from './wotnot/wotnot-errors.js';
@@ -153,6 +153,45 @@ describe('the HTTP app', () => {
       headers: { origin: 'https://anywhere.example' },
     });
     expect(simple.headers['access-control-allow-origin']).toBe('https://anywhere.example');
+  });
+});
+
+describe('NUL characters', () => {
+  let t: TestApp | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  // PostgreSQL cannot store them; refused alike on every database, in each dialect's envelope.
+  it('refuses a body or query holding one as invalid, naming where it is', async () => {
+    t = await createTestApp('sqlite');
+    const native = await t.app.inject({
+      method: 'POST',
+      url: '/api/native/teams',
+      headers: bearer(TEST_ACCOUNT_TOKEN),
+      payload: { name: 'Sales\u0000' },
+    });
+    expect(native.statusCode).toBe(400);
+    expect(native.json()).toMatchObject({
+      error: {
+        code: 'BAD_REQUEST',
+        issues: [{ path: ['name'], message: 'must not contain NUL (\\u0000) characters' }],
+      },
+    });
+    const wotnot = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/conversation/abc/messages',
+      headers: bearer(TEST_ACCOUNT_TOKEN),
+      payload: { message: { type: 'text', text: 'Hi\u0000' }, user: { by: 'a@b.co' } },
+    });
+    expect(wotnot.statusCode).toBe(400);
+    expect(wotnot.json()).toMatchObject({ ok: false, code: 'INVALID_DATA', status: 400 });
+    const query = await t.app.inject({
+      url: '/api/native/conversations?label=a%00',
+      headers: bearer(TEST_ACCOUNT_TOKEN),
+    });
+    expect(query.statusCode).toBe(400);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { Runtime } from '../runtime.js';
+import { refusingNulCharacters } from './errors/nul-characters.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerInvitationPage } from './invitation-page.js';
 import { registerSchemaRoutes } from './schema-routes.js';
@@ -40,7 +41,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(refusingNulCharacters(validatorCompiler));
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -138,6 +138,18 @@ describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
     expect(conversations).toHaveLength(1);
   });
 
+  // PostgreSQL's text cannot hold NUL, SQLite's can: the inbound path must keep such a
+  // message on both, not fail its job over and over.
+  it('keeps a message whose text and sender name hold NUL characters, as replacement characters', async () => {
+    await h.t.runtime.startWorkers();
+    await h.deliver(inboundMessage(ADA, text('Hel\u0000lo'), { name: 'A\u0000da' }));
+    await waitFor(async () => (await h.messages()).length === 1, 10_000, 'the message');
+    const [message] = await h.messages();
+    expect(message?.content).toEqual({ type: 'text', text: 'Hel\uFFFDlo' });
+    const contacts = await h.db.selectFrom('contacts').select('name').execute();
+    expect(contacts).toEqual([{ name: 'A\uFFFDda' }]);
+  });
+
   it('three identical deliveries at once, and the same message in another body, make one message', async () => {
     const id = wamid();
     const payload = inboundMessage(ADA, text('Only once'), { id });

@@ -1,4 +1,4 @@
-import type { MessageContent } from '@parley/protocol';
+import { messageContentSchema, type MessageContent } from '@parley/protocol';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
@@ -18,6 +18,11 @@ import { assertConversationAllowance } from './plan-limits.js';
 import { changeAssignee, openConversation, setConversationStatus } from './conversation-changes.js';
 import { conversationSnapshot } from './snapshots.js';
 import { setVariablesInUnit } from './variables.js';
+import {
+  pathOfNulCharacter,
+  replaceNulCharacters,
+  withoutNulCharacters,
+} from '../nul-characters.js';
 
 /** Who a channel says the contact is. */
 export interface ContactHint {
@@ -148,10 +153,11 @@ export class ConversationsService {
    */
   async receive(
     accountId: number,
-    delivery: InboundDelivery,
+    received: InboundDelivery,
     /** The caller's transaction (the channel inbox drains in one), else a new one. */
     within?: UnitOfWork,
   ): Promise<InboundResult> {
+    const delivery = withoutNulCharactersIn(received);
     return withinUnit(this.context.db, within, async (unit) => {
       // A provider redelivering a message we have is answered first: it must not reopen or
       // start a conversation.
@@ -319,4 +325,29 @@ export class ConversationsService {
     );
     return latest?.status === 'closed' ? undefined : latest;
   }
+}
+
+/**
+ * A provider's message as it can be stored: NUL characters (which PostgreSQL cannot hold)
+ * replaced in its content and its sender's details. A signed delivery cannot be refused, and
+ * failing its job would only fail it again on every retry.
+ */
+function withoutNulCharactersIn(delivery: InboundDelivery): InboundDelivery {
+  const { contact } = delivery;
+  const optional = (text: string | null | undefined) =>
+    typeof text === 'string' ? replaceNulCharacters(text) : text;
+  return {
+    ...delivery,
+    content: withoutNulCharacters(delivery.content, messageContentSchema),
+    contact:
+      pathOfNulCharacter(contact) === undefined
+        ? contact
+        : {
+            externalId: replaceNulCharacters(contact.externalId),
+            phone: optional(contact.phone),
+            email: optional(contact.email),
+            name: optional(contact.name),
+          },
+    providerMessageId: optional(delivery.providerMessageId) ?? null,
+  };
 }

@@ -59,6 +59,11 @@ export class TokensService {
   }
 
   async create(accountId: number, token: NewToken): Promise<IssuedToken> {
+    if (token.kind === 'account' && token.userId != null) {
+      throw new DomainError('BAD_REQUEST', {
+        message: 'Account tokens act for the account, not a user: leave out user_id.',
+      });
+    }
     if (token.kind !== 'account') {
       const user =
         token.userId == null

@@ -1,5 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import type { z } from 'zod';
+import { refusingNulCharacters } from './nul-characters.js';
 
 /**
  * For routes whose body has several shapes told apart by content (WotNot's
@@ -8,9 +9,9 @@ import type { z } from 'zod';
  * with the right schema. Failures look exactly like Fastify's own validation errors, so
  * every dialect phrases them the same way.
  */
-export const passThroughValidator: FastifySchemaCompiler<unknown> = () => (data: unknown) => ({
-  value: data,
-});
+export const passThroughValidator: FastifySchemaCompiler<unknown> = refusingNulCharacters(
+  () => (data: unknown) => ({ value: data }),
+);
 
 export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infer<S> {
   const result = schema.safeParse(data);

@@ -142,6 +142,15 @@ describe.each(STACKS)('native API on $name', (stack) => {
       payload: { kind: 'account', name: 'read-only', scopes: ['analytics.full_access'] },
     });
     expect(scoped.statusCode).toBe(201);
+    // An account token acts for the account: a user id given with one is an error, not a 500.
+    const withUser = await t.app.inject({
+      method: 'POST',
+      url: '/api/native/tokens',
+      headers: admin,
+      payload: { kind: 'account', name: 'mixed', user_id: 2147483648 },
+    });
+    expect(withUser.statusCode).toBe(400);
+    expect(withUser.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
     const { token, id } = scoped.json<{ token: string; id: number }>();
     const stored = await t.runtime.database.db
       .selectFrom('api_tokens')
