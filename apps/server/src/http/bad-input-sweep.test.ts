@@ -118,6 +118,72 @@ function withParams(path: string, value: string): string {
   return path.replace(/\{[^}]+\}/g, encodeURIComponent(value));
 }
 
+const created = z.looseObject({ id: z.union([z.number(), z.string()]) });
+
+/**
+ * Real records for the path parameters, so that near misses reach the code behind a lookup:
+ * each collection's POST, given its sampled body, creates one (its `id` is kept under the
+ * collection's path); a sandbox message opens a conversation; a channel gives its key.
+ */
+async function createRecords(t: TestApp, routes: readonly Route[]): Promise<Map<string, string>> {
+  const records = new Map<string, string>([['account', '1']]);
+  const post = async (url: string, body: unknown) => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...bearer(TEST_ACCOUNT_TOKEN), 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+    const parsed = created.safeParse(response.statusCode < 300 ? response.json() : null);
+    return parsed.success ? parsed.data : undefined;
+  };
+  for (const route of routes) {
+    if (route.method !== 'post' || route.path.includes('{') || route.body === undefined) continue;
+    const record = await post(route.path, sampleOf(route.body));
+    if (record !== undefined) records.set(route.path, String(record.id));
+  }
+  const channel = await post('/api/native/channels', {
+    type: 'whatsapp',
+    provider: 'sandbox',
+    name: 'Sweep',
+    phone_number: '+14155550100',
+  });
+  const inbound = await t.app.inject({
+    method: 'POST',
+    url: `/api/native/channels/${String(channel?.id)}/sandbox/inbound`,
+    headers: bearer(TEST_ACCOUNT_TOKEN),
+    payload: { from: '+14155550123', content: { type: 'text', text: 'Hi' } },
+  });
+  const conversation = z.object({ conversation_id: z.string() }).parse(inbound.json());
+  records.set('/api/native/conversations', conversation.conversation_id);
+  records.set('/api/v1/conversation', conversation.conversation_id);
+  records.set('/v1/accounts/{account}/conversations', conversation.conversation_id);
+  // Where a sampled body was not enough (a pattern, a choice that needs more), one by hand.
+  const byHand: [string, string, unknown][] = [
+    ['/api/native/contacts', '/api/native/contacts', { name: 'Sweep', email: 'sweep@example.com' }],
+    ['/api/native/labels', '/api/native/labels', { name: 'sweep' }],
+    ['/api/native/bots', '/v1/bot', { name: 'Sweep', channel: 'API' }],
+  ];
+  for (const [collection, url, body] of byHand) {
+    if (records.has(collection)) continue;
+    const record = await post(url, body);
+    if (record !== undefined) records.set(collection, String(record.id));
+  }
+  records.set('/api/native/channels', String(channel?.id));
+  const bot = records.get('/api/native/bots');
+  if (bot !== undefined) records.set('/v1/bots', bot);
+  return records;
+}
+
+/** The path with each parameter a real record's id where one is known, else `1`. */
+function withRecords(path: string, records: ReadonlyMap<string, string>): string {
+  return path.replace(/\{([^}]+)\}/g, (parameter: string, name: string, at: number) => {
+    const collection = path.slice(0, Math.max(0, at - 1));
+    const id = name === 'account' ? records.get('account') : records.get(collection);
+    return encodeURIComponent(id ?? '1');
+  });
+}
+
 /** The bodies to send a route: garbage, its own sample, and the sample with one field swapped. */
 function bodiesFor(route: Route): (string | undefined)[] {
   const bodies = [...GARBAGE_BODIES];
@@ -165,26 +231,36 @@ describe.each(DIALECTS)('bad input to every route on %s', (dialect) => {
       });
       if (response.statusCode < 400) reachedRoutes += 1;
       if (response.statusCode >= 500) {
-        const shown = (body ?? '(no body)').slice(0, 160);
+        const shown = (body ?? '(no body)').slice(0, 2000);
         failures.push(
           `${method.toUpperCase()} ${url.slice(0, 120)} ${shown} → ${response.statusCode} ${response.body.slice(0, 200)}`,
         );
       }
     };
-    for (const route of routes) {
-      const params = route.path.includes('{') ? ['1', ...PATH_PARAMS] : ['1'];
-      for (const [index, param] of params.entries()) {
-        const url = withParams(route.path, param);
+    const records = await createRecords(t, routes);
+    expect(records.size).toBeGreaterThan(10);
+    // Deletions last: the records stay for every other route.
+    const ordered = [...routes].sort(
+      (a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'),
+    );
+    for (const route of ordered) {
+      const hostile = route.path.includes('{') ? PATH_PARAMS : [];
+      const urls = [
+        withRecords(route.path, records),
+        ...hostile.map((p) => withParams(route.path, p)),
+      ];
+      for (const [index, url] of urls.entries()) {
         if (route.method === 'get') {
           const queries = index === 0 ? queriesFor(route) : [''];
           for (const query of queries) await send(route.method, url + query, undefined);
         } else {
-          // Every body on the first parameter, then each hostile parameter with an empty object.
+          // Every body with the real records, then each hostile parameter with an empty object.
           const bodies = index === 0 ? bodiesFor(route) : ['{}'];
           for (const body of bodies) await send(route.method, url, body);
         }
       }
     }
+    console.log('STATS', records.size, [...records.keys()].join(' '), reachedRoutes);
     expect(failures).toEqual([]);
     // The samples must get past validation into the routes, or the near misses test nothing.
     expect(reachedRoutes).toBeGreaterThan(30);

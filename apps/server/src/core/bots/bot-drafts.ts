@@ -27,6 +27,8 @@ function draftOf(bot: BotRow): Draft {
   return { bot, flow, revision: bot.draft_revision, problems: result.ok ? [] : result.problems };
 }
 
+/** The largest draft revision: `bots.draft_revision` is an `integer` on PostgreSQL. */
+const MAX_DRAFT_REVISION = 2_147_483_647;
 /**
  * The draft flow the builder edits. Saving only needs a structurally sound document (the
  * caller parses it with `flowSchema`): a flow under construction is semantically
@@ -46,6 +48,11 @@ export class BotDrafts {
     flow: Flow,
     expectedRevision?: number,
   ): Promise<Draft> {
+    // A revision past the column's range (PostgreSQL's `integer`) cannot be the draft's, and
+    // comparing with it in SQL is an error there: it is a stale revision, without asking.
+    if (expectedRevision !== undefined && expectedRevision > MAX_DRAFT_REVISION) {
+      return this.#refused(accountId, botId, expectedRevision);
+    }
     // One conditional UPDATE is the compare-and-set: no lock, no window between check and write.
     let update = this.context.db
       .updateTable('bots')
@@ -61,7 +68,11 @@ export class BotDrafts {
       update = update.where('draft_revision', '=', expectedRevision);
     const saved = await update.returningAll().executeTakeFirst();
     if (saved !== undefined) return draftOf(saved);
-    // Nothing matched: either there is no such bot here, or the revision moved on.
+    return this.#refused(accountId, botId, expectedRevision);
+  }
+
+  /** Why a save matched nothing: there is no such bot here, or the revision moved on. */
+  async #refused(accountId: number, botId: number, expectedRevision?: number): Promise<never> {
     const current = await readBot(this.context.db, accountId, botId);
     checkRevision(current, expectedRevision);
     throw new DomainError('DRAFT_REVISION_CONFLICT');

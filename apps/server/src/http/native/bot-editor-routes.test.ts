@@ -104,6 +104,12 @@ describe.each(STACKS)('native bot editor on $name', (stack) => {
       payload: { flow: helloFlow('mine') },
     });
     expect(staleHeader.error.code).toBe('DRAFT_REVISION_CONFLICT');
+    // One past PostgreSQL's integer is stale too, not a database error.
+    const pastRange = await f.failure('PUT', `/bots/${bot.id}/draft`, 409, {
+      headers: { ...f.admin, 'if-match': '"2147483648"' },
+      payload: { flow: helloFlow('mine') },
+    });
+    expect(pastRange.error.code).toBe('DRAFT_REVISION_CONFLICT');
     // The refused saves changed nothing.
     const kept = await f.call<DraftBody>('GET', `/bots/${bot.id}/draft`);
     expect(kept).toMatchObject({ revision: 2, valid: false });
