@@ -184,14 +184,25 @@ function withRecords(path: string, records: ReadonlyMap<string, string>): string
   });
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** The bodies to send a route: garbage, its own sample, and the sample with one field swapped. */
 function bodiesFor(route: Route): (string | undefined)[] {
   const bodies = [...GARBAGE_BODIES];
   const sample = route.body === undefined ? undefined : sampleOf(route.body);
-  if (typeof sample !== 'object' || sample === null || Array.isArray(sample)) return bodies;
+  if (!isRecord(sample)) return bodies;
   bodies.push(JSON.stringify(sample));
-  for (const key of Object.keys(sample)) {
+  for (const [key, inner] of Object.entries(sample)) {
     for (const value of HOSTILE_VALUES) bodies.push(JSON.stringify({ ...sample, [key]: value }));
+    // One level down too: settings objects (a channel's config, a message's content).
+    if (!isRecord(inner)) continue;
+    for (const innerKey of Object.keys(inner)) {
+      for (const value of HOSTILE_VALUES) {
+        bodies.push(JSON.stringify({ ...sample, [key]: { ...inner, [innerKey]: value } }));
+      }
+    }
   }
   return bodies;
 }
