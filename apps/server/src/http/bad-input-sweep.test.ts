@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bearer, createTestApp, TEST_ACCOUNT_TOKEN, type TestApp } from '../testing/test-app.js';
 import { DIALECTS } from '../testing/test-databases.js';
 import { jsonSchema, sampleOf, type JsonSchema } from '../testing/sample-from-schema.js';
+import { greeter, webBot } from '../widget/widget-test-fixture.js';
 
 /**
  * Every route, documented or not, given input no client should send, whatever the route
@@ -238,6 +239,17 @@ async function agentToken(t: TestApp): Promise<string> {
   return z.object({ token: z.string() }).parse(token.json()).token;
 }
 
+/** A web visitor's token: a session of a bot published on the web. */
+async function visitorToken(t: TestApp): Promise<string> {
+  const { botKey } = await webBot(t, greeter('Hello'));
+  const session = await t.app.inject({
+    method: 'POST',
+    url: '/widget/api/sessions',
+    payload: { bot_key: botKey },
+  });
+  return z.object({ visitor_token: z.string() }).parse(session.json()).visitor_token;
+}
+
 describe.each(DIALECTS)('bad input to every route on %s', (dialect) => {
   let t: TestApp;
   beforeAll(async () => {
@@ -247,12 +259,13 @@ describe.each(DIALECTS)('bad input to every route on %s', (dialect) => {
     await t.close();
   });
 
-  it('answers 4xx, never 5xx, to an admin and to an agent', async () => {
+  it('answers 4xx, never 5xx, to an agent, a web visitor and an admin', async () => {
     const routes = await servedRoutes(t);
     expect(routes.length).toBeGreaterThan(100);
     const records = await createRecords(t, routes);
     expect(records.size).toBeGreaterThan(10);
     const agent = await agentToken(t);
+    const visitor = await visitorToken(t);
     const failures: string[] = [];
     let reachedRoutes = 0;
     const send = async (token: string, method: string, url: string, body?: string) => {
@@ -278,8 +291,14 @@ describe.each(DIALECTS)('bad input to every route on %s', (dialect) => {
     const ordered = [...routes].sort(
       (a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'),
     );
-    for (const token of [agent, TEST_ACCOUNT_TOKEN]) {
-      for (const route of ordered) {
+    const widgetRoutes = ordered.filter((route) => route.path.startsWith('/widget/api/'));
+    const sweeps: [string, Route[]][] = [
+      [agent, ordered],
+      [visitor, widgetRoutes],
+      [TEST_ACCOUNT_TOKEN, ordered],
+    ];
+    for (const [token, swept] of sweeps) {
+      for (const route of swept) {
         const hostile = route.path.includes('{') ? PATH_PARAMS : [];
         const urls = [
           withRecords(route.path, records),
