@@ -6,7 +6,7 @@ import type { MessagesService } from '../core/messages/messages-service.js';
 import type { JobDefinition } from '../jobs/queue.js';
 import type { ChannelRow } from '../storage/schema-conversations.js';
 import { PreparedQuery } from '../storage/prepared-query.js';
-import { inTransaction, type UnitOfWork } from '../storage/transaction.js';
+import { inSavepoint, inTransaction, type UnitOfWork } from '../storage/transaction.js';
 import type { ChannelAdapter, InboundEvent, ProviderRequest } from './adapter.js';
 import { channelContext, type ChannelAdapters, type SecretsOf } from './registry.js';
 
@@ -190,14 +190,17 @@ class InboxDrain {
     const request: ProviderRequest = { ...stored, body: Buffer.from(stored.body, 'base64') };
     let error: string | null = null;
     try {
-      const events = await this.adapter.parseInbound(
-        channelContext(channel, deps.secretsOf),
-        request,
-      );
-      for (const event of events) {
-        const known = await apply(context, deps, unit, channel, event);
-        if (!known && !this.options.giveUpOnStatuses) throw new StatusNotYetKnown();
-      }
+      // All of the webhook or none of it: a failure halfway leaves none of its events.
+      await inSavepoint(unit, 'inbound_webhook', async (webhook) => {
+        const events = await this.adapter.parseInbound(
+          channelContext(channel, deps.secretsOf),
+          request,
+        );
+        for (const event of events) {
+          const known = await apply(context, deps, webhook, channel, event);
+          if (!known && !this.options.giveUpOnStatuses) throw new StatusNotYetKnown();
+        }
+      });
     } catch (failure) {
       // Retried with backoff (the row stays first in line); anything else is recorded on the
       // row so one broken payload never blocks the channel.

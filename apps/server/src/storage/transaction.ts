@@ -1,4 +1,4 @@
-import type { DatabaseConnection } from 'kysely';
+import { sql, type DatabaseConnection } from 'kysely';
 import type { Db } from './database.js';
 
 /**
@@ -43,4 +43,31 @@ export async function withinUnit<T>(
   work: (unit: UnitOfWork) => Promise<T>,
 ): Promise<T> {
   return unit === undefined ? inTransaction(db, work) : work(unit);
+}
+
+/**
+ * Runs `work` in a savepoint of `unit`. If it throws, its writes are undone and its
+ * after-commit callbacks dropped, the rest of the unit standing, and the error goes on to the
+ * caller; on PostgreSQL this is also what makes the transaction usable again after a failed
+ * statement. If it succeeds, its callbacks join the unit's.
+ */
+export async function inSavepoint<T>(
+  unit: UnitOfWork,
+  name: string,
+  work: (unit: UnitOfWork) => Promise<T>,
+): Promise<T> {
+  const callbacks: (() => void)[] = [];
+  const savepoint = sql.id(name);
+  await sql`savepoint ${savepoint}`.execute(unit.db);
+  let result: T;
+  try {
+    result = await work({ db: unit.db, afterCommit: (callback) => callbacks.push(callback) });
+  } catch (error) {
+    await sql`rollback to savepoint ${savepoint}`.execute(unit.db);
+    await sql`release savepoint ${savepoint}`.execute(unit.db);
+    throw error;
+  }
+  await sql`release savepoint ${savepoint}`.execute(unit.db);
+  for (const callback of callbacks) unit.afterCommit(callback);
+  return result;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   buttonReply,
@@ -150,6 +151,36 @@ describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
     expect(contacts).toEqual([{ name: 'A\uFFFDda' }]);
   });
 
+  // A fault the database raises (injected as a trigger) while a webhook's second message
+  // is stored: on PostgreSQL it used to poison the transaction, so the webhook could be
+  // neither applied nor set aside, and the channel's later webhooks waited behind it forever.
+  it('sets a webhook the database refuses aside whole, and goes on with the next', async () => {
+    await refuseMessagesSaying(h, 'boom');
+    await h.t.runtime.startWorkers();
+    const both = cloudEnvelope({
+      contacts: [{ profile: { name: 'Ada' }, wa_id: ADA }],
+      messages: [
+        { from: ADA, id: wamid(), timestamp: '1700000000', ...text('first') },
+        { from: ADA, id: wamid(), timestamp: '1700000001', ...text('boom') },
+      ],
+    });
+    expect((await h.deliver(both)).statusCode).toBe(200);
+    expect((await h.deliver(inboundMessage(ADA, text('after')))).statusCode).toBe(200);
+    await waitFor(async () => (await h.messages()).length > 0, 10_000, 'the next webhook');
+    expect((await h.messages()).map((message) => message.content)).toEqual([
+      { type: 'text', text: 'after' },
+    ]);
+    const inbox = await h.db
+      .selectFrom('channel_inbox')
+      .select(['processed_at', 'error'])
+      .orderBy('id')
+      .execute();
+    expect(inbox).toHaveLength(2);
+    expect(inbox[0]?.error).toContain('refused');
+    expect(inbox[1]).toMatchObject({ error: null });
+    expect(inbox.every((row) => row.processed_at !== null)).toBe(true);
+  });
+
   it('three identical deliveries at once, and the same message in another body, make one message', async () => {
     const id = wamid();
     const payload = inboundMessage(ADA, text('Only once'), { id });
@@ -231,3 +262,26 @@ describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
     ]);
   });
 });
+
+/** Makes the database itself refuse to store a message with this text (fault injection). */
+async function refuseMessagesSaying(h: CloudHarness, refused: string): Promise<void> {
+  const literal = `'${refused.replaceAll("'", "''")}'`;
+  if (h.t.database.dialect === 'sqlite') {
+    await sql
+      .raw(
+        `create trigger refuse_text before insert on messages when new.text = ${literal} begin select raise(abort, 'refused by the test'); end`,
+      )
+      .execute(h.db);
+    return;
+  }
+  await sql
+    .raw(
+      `create function refuse_text() returns trigger language plpgsql as $$ begin if new.text = ${literal} then raise exception 'refused by the test'; end if; return new; end $$`,
+    )
+    .execute(h.db);
+  await sql
+    .raw(
+      'create trigger refuse_text before insert on messages for each row execute function refuse_text()',
+    )
+    .execute(h.db);
+}

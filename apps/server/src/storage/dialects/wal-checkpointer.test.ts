@@ -87,9 +87,10 @@ describe('WAL checkpoints in a background thread', () => {
     }
     // …6,000 rows of 2 kB: more than 3,000 pages went through the WAL. Without rewinding,
     // the file would hold them all (12 MB and more); it is rewound every RESTART_FRAMES pages
-    // or so, give or take what is written while the thread's request travels.
+    // or so, give or take what is written while the thread's request travels, which on a
+    // loaded machine was once 4.7 MB. Half the unrewound size still tells the two apart.
     const walBytes = fs.statSync(`${file}-wal`).size;
-    expect(walBytes).toBeLessThan(RESTART_FRAMES * 16 * PAGE_SIZE);
+    expect(walBytes).toBeLessThan(RESTART_FRAMES * 24 * PAGE_SIZE);
     expect(await waitFor(() => rowsInDatabaseFile() === 6001)).toBe(true);
   });
 });
