@@ -11,21 +11,28 @@ const NUL = '\u0000';
 const REPLACEMENT = '\uFFFD';
 
 /** Where the first NUL is in a JSON-like value (object keys included), or undefined. */
-export function pathOfNulCharacter(
-  value: unknown,
-  path: readonly string[] = [],
-): string[] | undefined {
-  if (typeof value === 'string') return value.includes(NUL) ? [...path] : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
+export function pathOfNulCharacter(value: unknown): string[] | undefined {
+  const path: string[] = [];
+  return holdsNulCharacter(value, path) ? path.reverse() : undefined;
+}
+
+/**
+ * Whether `value` holds a NUL; if so, `path` gets the way to it, innermost step first. Clean
+ * values (every request) are scanned without building paths.
+ */
+function holdsNulCharacter(value: unknown, path: string[]): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
+  if (typeof value !== 'object' || value === null) return false;
   const entries: [string, unknown][] = Array.isArray(value)
     ? value.map((item, index) => [String(index), item])
     : Object.entries(value);
   for (const [key, item] of entries) {
-    if (key.includes(NUL)) return [...path, key];
-    const found = pathOfNulCharacter(item, [...path, key]);
-    if (found !== undefined) return found;
+    if (key.includes(NUL) || holdsNulCharacter(item, path)) {
+      path.push(key);
+      return true;
+    }
   }
-  return undefined;
+  return false;
 }
 
 /** `text` with every NUL replaced. */

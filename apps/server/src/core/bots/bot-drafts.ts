@@ -29,6 +29,7 @@ function draftOf(bot: BotRow): Draft {
 
 /** The largest draft revision: `bots.draft_revision` is an `integer` on PostgreSQL. */
 const MAX_DRAFT_REVISION = 2_147_483_647;
+
 /**
  * The draft flow the builder edits. Saving only needs a structurally sound document (the
  * caller parses it with `flowSchema`): a flow under construction is semantically
