@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   buttonReply,
@@ -11,6 +10,7 @@ import {
   WABA_ID,
   wamid,
 } from '../../testing/fakes/whatsapp-webhooks.js';
+import { refuseMessagesSaying } from '../../testing/refused-text.js';
 import { DIALECTS } from '../../testing/test-databases.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { CLOUD_SECRETS, cloudHarness, type CloudHarness } from './cloud-harness.js';
@@ -155,7 +155,7 @@ describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
   // is stored: on PostgreSQL it used to poison the transaction, so the webhook could be
   // neither applied nor set aside, and the channel's later webhooks waited behind it forever.
   it('sets a webhook the database refuses aside whole, and goes on with the next', async () => {
-    await refuseMessagesSaying(h, 'boom');
+    await refuseMessagesSaying(h.db, h.t.database.dialect, 'boom');
     await h.t.runtime.startWorkers();
     const both = cloudEnvelope({
       contacts: [{ profile: { name: 'Ada' }, wa_id: ADA }],
@@ -262,26 +262,3 @@ describe.each(DIALECTS)('WhatsApp Cloud webhooks on %s', (dialect) => {
     ]);
   });
 });
-
-/** Makes the database itself refuse to store a message with this text (fault injection). */
-async function refuseMessagesSaying(h: CloudHarness, refused: string): Promise<void> {
-  const literal = `'${refused.replaceAll("'", "''")}'`;
-  if (h.t.database.dialect === 'sqlite') {
-    await sql
-      .raw(
-        `create trigger refuse_text before insert on messages when new.text = ${literal} begin select raise(abort, 'refused by the test'); end`,
-      )
-      .execute(h.db);
-    return;
-  }
-  await sql
-    .raw(
-      `create function refuse_text() returns trigger language plpgsql as $$ begin if new.text = ${literal} then raise exception 'refused by the test'; end if; return new; end $$`,
-    )
-    .execute(h.db);
-  await sql
-    .raw(
-      'create trigger refuse_text before insert on messages for each row execute function refuse_text()',
-    )
-    .execute(h.db);
-}

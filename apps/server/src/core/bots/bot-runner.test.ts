@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { refuseMessagesSaying } from '../../testing/refused-text.js';
 import { DIALECTS } from '../../testing/test-databases.js';
 import { sleep, waitFor } from '../../testing/wait-for.js';
 import { botHarness, flow } from './bot-runner-harness.js';
@@ -136,6 +137,30 @@ describe.each(DIALECTS)('bot runner on %s', (dialect) => {
       '< Hi! I am the Parley bot.',
       '< Your e-mail?',
     ]);
+  });
+
+  // A turn the database refuses halfway (a trigger refusing one reply's text stands for any
+  // failure inside the bot) must not take the contact's message with it.
+  it('keeps the message when its bot turn fails, and runs the bot again on the next one', async () => {
+    h = await botHarness(dialect);
+    await h.deploy(
+      flow(
+        [
+          { id: 'start', type: 'start' },
+          { id: 'greet', type: 'message', data: text('Hello there') },
+          { id: 'end', type: 'end' },
+        ],
+        ['start->greet', 'greet->end'],
+      ),
+    );
+    const lift = await refuseMessagesSaying(h.db, dialect, 'Hello there');
+    const id = await h.say('hi');
+    expect(await h.transcript(id)).toEqual(['> hi']);
+    const session = await h.db.selectFrom('bot_sessions').select('id').execute();
+    expect(session).toEqual([]);
+    await lift();
+    await h.say('anyone?');
+    expect(await h.transcript(id)).toEqual(['> hi', '> anyone?', '< Hello there']);
   });
 
   it('resumes after a delay on a durable timer job', async () => {

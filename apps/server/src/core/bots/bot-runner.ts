@@ -12,7 +12,7 @@ import type {
   ConversationRow,
 } from '../../storage/schema-conversations.js';
 import { ContactsRepository } from '../../storage/repositories/contacts-repository.js';
-import type { UnitOfWork } from '../../storage/transaction.js';
+import { inSavepoint, type UnitOfWork } from '../../storage/transaction.js';
 import type { ServiceContext } from '../context.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
 import { parseVariables } from '../conversations/snapshots.js';
@@ -66,7 +66,8 @@ export type TurnEvent = FlowEvent | ((unit: UnitOfWork) => Promise<FlowEvent>);
  * lock (PostgreSQL `FOR NO KEY UPDATE`, see lockConversation; SQLite has a single writer)
  * until the first commits, then reads the session the first one wrote. Two turns can never
  * interleave or both start from the same state, and a crash loses either the whole turn
- * with its message or nothing.
+ * with its message or nothing. A turn that fails (rather than crashes) is undone alone: the
+ * message stays, unanswered, and the next one runs the bot again.
  */
 export class BotRunner {
   readonly #effects: BotEffects;
@@ -96,13 +97,25 @@ export class BotRunner {
       )
         return;
     }
-    await this.turn(
-      unit,
-      event.accountId,
-      event.conversationId,
-      { type: 'message', content: event.data.message.content },
-      { kind: 'message' },
-    );
+    // The turn runs in a savepoint: if it fails (a bug, a database error), it is undone, but
+    // the contact's message it answers is kept (and no 500 or dropped webhook). The session
+    // is as it was, so the bot tries again on the next message.
+    try {
+      await inSavepoint(unit, 'bot_turn', (turn) =>
+        this.turn(
+          turn,
+          event.accountId,
+          event.conversationId,
+          { type: 'message', content: event.data.message.content },
+          { kind: 'message' },
+        ),
+      );
+    } catch (error) {
+      this.context.logger.error(
+        { err: error, accountId: event.accountId, conversationId: event.conversationId },
+        'the bot turn failed; the message is kept without a reply',
+      );
+    }
   };
 
   /**
