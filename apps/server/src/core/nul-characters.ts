@@ -5,7 +5,8 @@ import type { z } from 'zod';
  * SQLite's can, and no person types one. Requests carrying one are refused at the HTTP
  * boundary; what a provider delivers (signed, so it cannot be refused without losing the
  * message) has each one replaced by U+FFFD, the character that stands for one that could
- * not be kept.
+ * not be kept; and whatever else reaches a statement has them replaced the same way by the
+ * database drivers (storage/dialects/nul-replacing-driver.ts).
  */
 const NUL = '\u0000';
 const REPLACEMENT = '\uFFFD';

@@ -1,6 +1,7 @@
 import { PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { StorageDialect } from './dialect.js';
+import { replacingNulCharacters } from './nul-replacing-driver.js';
 
 const INT8_OID = 20;
 
@@ -24,7 +25,7 @@ export function postgresDialect(connectionString: string, poolSize = 10): Storag
       // An idle client whose server connection ends (a restart, a forced DROP DATABASE in
       // tests) emits 'error' on the pool; unhandled, that would crash the process.
       pool.on('error', () => undefined);
-      return new PostgresDialect({ pool });
+      return replacingNulCharacters(new PostgresDialect({ pool }));
     },
   };
 }

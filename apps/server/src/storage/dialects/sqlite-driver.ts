@@ -8,6 +8,7 @@ import {
 } from 'kysely';
 import { StatementCache } from './statement-cache.js';
 import { WalCheckpointer, type CheckpointerOptions } from './wal-checkpointer.js';
+import { withoutNulParameters } from './nul-replacing-driver.js';
 
 /** How long a group may stay open, and how many writers it may take, before it commits. */
 export interface GroupCommitLimits {
@@ -288,7 +289,7 @@ class GroupCommitConnection implements DatabaseConnection {
       throw new Error('the SQLite driver streams select queries only');
     }
     const statement = this.#statements.prepare(compiledQuery.sql);
-    const rows = statement.iterate(compiledQuery.parameters);
+    const rows = statement.iterate(withoutNulParameters(compiledQuery).parameters);
     const stream: AsyncIterableIterator<QueryResult<R>> = {
       next: () => {
         const row = rows.next();
@@ -315,7 +316,8 @@ class GroupCommitConnection implements DatabaseConnection {
     this.#statements.close();
   }
 
-  #execute<R>({ sql, parameters }: CompiledQuery): QueryResult<R> {
+  #execute<R>(query: CompiledQuery): QueryResult<R> {
+    const { sql, parameters } = withoutNulParameters(query);
     const statement = this.#statements.prepare(sql);
     if (!statement.readonly) this.#beforeWrite();
     if (statement.reader) return { rows: rowsOf<R>(statement.all(parameters)) };
