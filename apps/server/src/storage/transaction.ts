@@ -1,4 +1,4 @@
-import { sql, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, type DatabaseConnection } from 'kysely';
 import type { Db } from './database.js';
 
 /**
@@ -49,25 +49,32 @@ export async function withinUnit<T>(
  * Runs `work` in a savepoint of `unit`. If it throws, its writes are undone and its
  * after-commit callbacks dropped, the rest of the unit standing, and the error goes on to the
  * caller; on PostgreSQL this is also what makes the transaction usable again after a failed
- * statement. If it succeeds, its callbacks join the unit's.
+ * statement. If it succeeds, its callbacks join the unit's. (`name`: lower case and `_`.)
  */
 export async function inSavepoint<T>(
   unit: UnitOfWork,
   name: string,
   work: (unit: UnitOfWork) => Promise<T>,
 ): Promise<T> {
+  if (!/^[a-z_]+$/.test(name)) throw new Error(`not a savepoint name: ${name}`);
   const callbacks: (() => void)[] = [];
-  const savepoint = sql.id(name);
-  await sql`savepoint ${savepoint}`.execute(unit.db);
+  await runOn(unit.db, `savepoint ${name}`);
   let result: T;
   try {
     result = await work({ db: unit.db, afterCommit: (callback) => callbacks.push(callback) });
   } catch (error) {
-    await sql`rollback to savepoint ${savepoint}`.execute(unit.db);
-    await sql`release savepoint ${savepoint}`.execute(unit.db);
+    await runOn(unit.db, `rollback to savepoint ${name}`);
+    await runOn(unit.db, `release savepoint ${name}`);
     throw error;
   }
-  await sql`release savepoint ${savepoint}`.execute(unit.db);
+  await runOn(unit.db, `release savepoint ${name}`);
   for (const callback of callbacks) unit.afterCommit(callback);
   return result;
+}
+
+/** Runs a statement without parameters, on the unit's connection directly when it has one. */
+async function runOn(db: Db, statement: string): Promise<void> {
+  const query = CompiledQuery.raw(statement);
+  const connection = connectionOfTransaction(db);
+  await (connection === undefined ? db.executeQuery(query) : connection.executeQuery(query));
 }
