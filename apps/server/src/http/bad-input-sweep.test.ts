@@ -102,36 +102,25 @@ describe.each(DIALECTS)('bad input to every route on %s', (dialect) => {
         }
       }
     }
-    // Providers' webhooks, each on a real channel: nothing signed, so nothing is stored.
+    // Providers' webhooks, each on a real channel.
     for (const [provider, path] of webhookPaths) {
       for (const query of WEBHOOK_QUERIES) await send('', 'get', path + query);
       for (const { contentType, body, headers } of WEBHOOK_GARBAGE) {
-        const response = await t.app.inject({
-          method: 'POST',
-          url: path,
-          headers: {
-            ...headers,
-            ...(contentType === undefined ? {} : { 'content-type': contentType }),
-          },
-          ...(body === undefined ? {} : { payload: body }),
-        });
-        if (response.statusCode >= 500) {
-          failures.push(`POST ${provider} webhook ${body ?? ''} → ${response.statusCode}`);
-        }
-        // The same garbage signed as the provider signs: stored, and set aside by its job.
+        // As sent, then signed as the provider signs (stored, and set aside by its job).
         const signature = signatureOf(provider, body ?? '');
-        if (signature === undefined) continue;
-        const signed = await t.app.inject({
-          method: 'POST',
-          url: path,
-          headers: {
-            ...signature,
-            ...(contentType === undefined ? {} : { 'content-type': contentType }),
-          },
-          ...(body === undefined ? {} : { payload: body }),
-        });
-        if (signed.statusCode >= 500) {
-          failures.push(`POST ${provider} signed webhook ${body ?? ''} → ${signed.statusCode}`);
+        for (const sent of signature === undefined ? [headers] : [headers, signature]) {
+          const response = await t.app.inject({
+            method: 'POST',
+            url: path,
+            headers: {
+              ...sent,
+              ...(contentType === undefined ? {} : { 'content-type': contentType }),
+            },
+            ...(body === undefined ? {} : { payload: body }),
+          });
+          if (response.statusCode >= 500) {
+            failures.push(`POST ${provider} webhook ${body ?? ''} → ${response.statusCode}`);
+          }
         }
       }
     }

@@ -77,34 +77,28 @@ class NulReplacingDriver implements Driver {
     return this.inner.rollbackTransaction(unwrapped(connection));
   }
 
-  async savepoint(
+  savepoint(
     connection: DatabaseConnection,
     name: string,
     compileQuery: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    const inner = this.inner.savepoint?.bind(this.inner);
-    if (inner === undefined) throw new Error('the database driver has no savepoints');
-    await inner(unwrapped(connection), name, compileQuery);
+    return this.#savepointStep('savepoint', connection, name, compileQuery);
   }
 
-  async rollbackToSavepoint(
+  rollbackToSavepoint(
     connection: DatabaseConnection,
     name: string,
     compileQuery: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    const inner = this.inner.rollbackToSavepoint?.bind(this.inner);
-    if (inner === undefined) throw new Error('the database driver has no savepoints');
-    await inner(unwrapped(connection), name, compileQuery);
+    return this.#savepointStep('rollbackToSavepoint', connection, name, compileQuery);
   }
 
-  async releaseSavepoint(
+  releaseSavepoint(
     connection: DatabaseConnection,
     name: string,
     compileQuery: QueryCompiler['compileQuery'],
   ): Promise<void> {
-    const inner = this.inner.releaseSavepoint?.bind(this.inner);
-    if (inner === undefined) throw new Error('the database driver has no savepoints');
-    await inner(unwrapped(connection), name, compileQuery);
+    return this.#savepointStep('releaseSavepoint', connection, name, compileQuery);
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -113,6 +107,17 @@ class NulReplacingDriver implements Driver {
 
   destroy(): Promise<void> {
     return this.inner.destroy();
+  }
+
+  async #savepointStep(
+    step: 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint',
+    connection: DatabaseConnection,
+    name: string,
+    compileQuery: QueryCompiler['compileQuery'],
+  ): Promise<void> {
+    const inner = this.inner[step]?.bind(this.inner);
+    if (inner === undefined) throw new Error('the database driver has no savepoints');
+    await inner(unwrapped(connection), name, compileQuery);
   }
 }
 
