@@ -16,6 +16,7 @@ import {
   servedRoutes,
   withParams,
   withRecords,
+  type Method,
   type Route,
 } from '../testing/sweep/routes.js';
 
@@ -54,9 +55,9 @@ describe.each(DIALECTS)('bad input to every route on %s', (dialect) => {
     const webhookPaths = await providerWebhookPaths(t);
     const failures: string[] = [];
     let reachedRoutes = 0;
-    const send = async (token: string, method: string, url: string, body?: string) => {
+    const send = async (token: string, method: Method, url: string, body?: string) => {
       const response = await t.app.inject({
-        method: method.toUpperCase() as 'GET',
+        method,
         url,
         headers: {
           ...bearer(token),

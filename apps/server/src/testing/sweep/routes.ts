@@ -24,31 +24,41 @@ const openApiSchema = z.looseObject({
 });
 
 export interface Route {
-  readonly method: string;
+  readonly method: Method;
   readonly path: string;
   readonly body: JsonSchema | undefined;
   readonly query: readonly string[];
 }
 
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+export type Method = (typeof METHODS)[number];
+
+function isMethod(name: string): name is Method {
+  return METHODS.some((method) => method === name);
+}
+
 export async function servedRoutes(t: TestApp): Promise<Route[]> {
   const spec = openApiSchema.parse((await t.app.inject({ url: '/openapi.json' })).json());
   const documented = Object.entries(spec.paths).flatMap(([path, operations]) =>
-    Object.entries(operations).map(([method, operation]) => ({
-      method,
-      path,
-      body: operation.requestBody?.content['application/json']?.schema,
-      query: (operation.parameters ?? [])
-        .filter((parameter) => parameter.in === 'query')
-        .map((parameter) => parameter.name),
-    })),
+    Object.entries(operations).flatMap(([method, operation]) =>
+      isMethod(method) ? [{ method, path, operation }] : [],
+    ),
   );
+  const described = documented.map(({ method, path, operation }) => ({
+    method,
+    path,
+    body: operation.requestBody?.content['application/json']?.schema,
+    query: (operation.parameters ?? [])
+      .filter((parameter) => parameter.in === 'query')
+      .map((parameter) => parameter.name),
+  }));
   const hidden = UNDOCUMENTED.map(([method, path]) => ({
     method,
     path,
     body: undefined,
     query: [],
   }));
-  return [...documented, ...hidden];
+  return [...described, ...hidden];
 }
 
 export function withParams(path: string, value: string): string {
