@@ -34,7 +34,9 @@ describe('job concurrency under event-loop pressure', () => {
     expect(pressure.allowed(8)).toBe(1);
     const calm = pressure;
     await waitFor(() => calm.allowed(8) > 1, 5_000, 'a first step up');
-    await waitFor(() => calm.allowed(8) === 8, 10_000, 'the whole concurrency back');
-    expect(calm.lagging).toBe(false);
+    // Whole again: 8 allowed comes a window before the last step (7.5 rounds up to 8), so
+    // the test waits for the last step rather than checking at once (it raced in CI).
+    await waitFor(() => !calm.lagging, 10_000, 'the whole concurrency back');
+    expect(calm.allowed(8)).toBe(8);
   });
 });
