@@ -18,11 +18,7 @@ import { assertConversationAllowance } from './plan-limits.js';
 import { changeAssignee, openConversation, setConversationStatus } from './conversation-changes.js';
 import { conversationSnapshot } from './snapshots.js';
 import { setVariablesInUnit } from './variables.js';
-import {
-  pathOfNulCharacter,
-  replaceNulCharacters,
-  withoutNulCharacters,
-} from '../nul-characters.js';
+import { withoutNulCharacters } from '../nul-characters.js';
 
 /** Who a channel says the contact is. */
 export interface ContactHint {
@@ -328,26 +324,12 @@ export class ConversationsService {
 }
 
 /**
- * A provider's message as it can be stored: NUL characters (which PostgreSQL cannot hold)
- * replaced in its content and its sender's details. A signed delivery cannot be refused, and
- * failing its job would only fail it again on every retry.
+ * A provider's message with its content free of NUL characters (replaced by U+FFFD). The
+ * drivers replace them in whatever is written (the message's text, the sender's details),
+ * but the content is stored as JSON, where a NUL is escaped and would survive: replacing it
+ * here keeps the stored content, its text and the events about it the same.
  */
 function withoutNulCharactersIn(delivery: InboundDelivery): InboundDelivery {
-  const { contact } = delivery;
-  const optional = (text: string | null | undefined) =>
-    typeof text === 'string' ? replaceNulCharacters(text) : text;
-  return {
-    ...delivery,
-    content: withoutNulCharacters(delivery.content, messageContentSchema),
-    contact:
-      pathOfNulCharacter(contact) === undefined
-        ? contact
-        : {
-            externalId: replaceNulCharacters(contact.externalId),
-            phone: optional(contact.phone),
-            email: optional(contact.email),
-            name: optional(contact.name),
-          },
-    providerMessageId: optional(delivery.providerMessageId) ?? null,
-  };
+  const content = withoutNulCharacters(delivery.content, messageContentSchema);
+  return content === delivery.content ? delivery : { ...delivery, content };
 }
