@@ -24,6 +24,19 @@ const RESULTS = path.join(ROOT, 'bench/results/latest.json');
 const SECONDS = positive('BENCH_SECONDS', 10);
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 50);
 const ADMIN_PG_URL = process.env.PARLEY_BENCH_POSTGRES_URL ?? process.env.PARLEY_TEST_POSTGRES_URL;
+/** `BENCH_ONLY=bot,whatsapp`: only these Parley scenarios (the floor always runs). */
+const SCENARIOS = ['read', 'write', 'ingest', 'bot', 'whatsapp'];
+const ONLY = selectedScenarios(process.env.BENCH_ONLY);
+
+function selectedScenarios(list) {
+  if (list === undefined || list.trim() === '') return new Set(SCENARIOS);
+  const names = list.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !SCENARIOS.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  }
+  return new Set(names);
+}
 
 function positive(name, fallback) {
   const value = Number(process.env[name] ?? fallback);
@@ -227,18 +240,22 @@ async function benchParley(label, databaseUrl) {
     // The server's CPU per request is measured for the scenarios whose requests are all its
     // work; the WhatsApp ones run its workers meanwhile (their end-to-end row has its own).
     const measured = (scenario, options) => load(scenario, options, child.pid);
-    const read = await measured(`${label}: GET user-roles`, { url, headers });
+    const rows = [];
+    if (ONLY.has('read')) rows.push(await measured(`${label}: GET user-roles`, { url, headers }));
     let n = 0; // the database is fresh, so a counter makes unique e-mails
     const user = () => ({ email: `u${n++}@bench.test`, role_id: agent.id });
     const invite = () => ({ user: user(), notify_user: 'false' });
-    const write = await measured(`${label}: POST user`, postEach(`${api}/user`, headers, invite));
-    const ingest = await benchIngest(label, `http://127.0.0.1:${port}`, headers, measured);
-    const bot = await benchBotTurns(label, `http://127.0.0.1:${port}`, headers, measured);
-    const whatsapp = await benchWhatsApp(label, `http://127.0.0.1:${port}`, headers, load, fake, {
-      seconds: SECONDS,
-      cpu: () => cpuMs(child.pid),
-    });
-    return [read, write, ingest, bot, ...whatsapp];
+    if (ONLY.has('write')) {
+      rows.push(await measured(`${label}: POST user`, postEach(`${api}/user`, headers, invite)));
+    }
+    const base = `http://127.0.0.1:${port}`;
+    if (ONLY.has('ingest')) rows.push(await benchIngest(label, base, headers, measured));
+    if (ONLY.has('bot')) rows.push(await benchBotTurns(label, base, headers, measured));
+    if (ONLY.has('whatsapp')) {
+      const options = { seconds: SECONDS, cpu: () => cpuMs(child.pid) };
+      rows.push(...(await benchWhatsApp(label, base, headers, load, fake, options)));
+    }
+    return rows;
   } finally {
     await stop();
     await removeDir();

@@ -237,7 +237,10 @@ export class BotChat {
     );
     return (
       existing ??
-      this.services.channels.create(accountId, { ...BOT_CHAT_CHANNEL, externalId: botKey })
+      this.services.channels.findOrCreateByProvider(accountId, {
+        ...BOT_CHAT_CHANNEL,
+        externalId: botKey,
+      })
     );
   }
 }

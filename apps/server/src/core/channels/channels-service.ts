@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServiceContext } from '../context.js';
+import type { Db } from '../../storage/database.js';
+import { inTransaction } from '../../storage/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ChannelsRepository } from '../../storage/repositories/channels-repository.js';
 import { sendRateProblem } from './send-rate.js';
@@ -46,7 +48,27 @@ export class ChannelsService {
     return channel;
   }
 
-  async create(accountId: number, input: ChannelInput): Promise<ChannelRow> {
+  create(accountId: number, input: ChannelInput): Promise<ChannelRow> {
+    return this.#insert(this.context.db, accountId, input);
+  }
+
+  /**
+   * The account's channel of `input.provider` with `input.externalId`, created on first use
+   * (the bot-chat channel of a bot key). Concurrent first uses get the same one.
+   */
+  findOrCreateByProvider(
+    accountId: number,
+    input: ChannelInput & { readonly externalId: string },
+  ): Promise<ChannelRow> {
+    return inTransaction(this.context.db, async (unit) => {
+      const channels = new ChannelsRepository(unit.db, accountId);
+      await channels.lockProviderKey(this.context.dialect, input.provider, input.externalId);
+      const existing = await channels.findByProvider(input.provider, input.externalId);
+      return existing ?? this.#insert(unit.db, accountId, input);
+    });
+  }
+
+  async #insert(db: Db, accountId: number, input: ChannelInput): Promise<ChannelRow> {
     const phoneNumber = input.phoneNumber === undefined ? null : channelNumber(input.phoneNumber);
     if (input.provider === 'api') {
       // The API channel signs what it sends and checks what it receives with this secret.
@@ -67,7 +89,7 @@ export class ChannelsService {
         message: '"phone_number" must be a phone number with 5 to 15 digits',
       });
     }
-    return new ChannelsRepository(this.context.db, accountId).insert({
+    return new ChannelsRepository(db, accountId).insert({
       type: input.type,
       provider: input.provider,
       name: input.name,

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import type { DialectName } from '../dialects/dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
 import type { ChannelRow, ChannelType } from '../schema-conversations.js';
 
@@ -69,6 +71,17 @@ export class ChannelsRepository {
   /** The first channel of a provider with an external id (a page, a bot key). */
   findByProvider(provider: string, externalId: string): Promise<ChannelRow | undefined> {
     return byProvider.takeFirst(this.db, { accountId: this.accountId, provider, externalId });
+  }
+
+  /**
+   * Serialises, until the transaction ends, the writers that find or create the channel of
+   * `provider` with `externalId`, so two first uses cannot both miss and create it twice.
+   * PostgreSQL only: SQLite already runs one write transaction at a time.
+   */
+  async lockProviderKey(dialect: DialectName, provider: string, externalId: string): Promise<void> {
+    if (dialect !== 'postgres') return;
+    const name = JSON.stringify(['channels', this.accountId, provider, externalId]);
+    await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(this.db);
   }
 
   /** The first channel of a type (WotNot's channel types without a `from` number). */
