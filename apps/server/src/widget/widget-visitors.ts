@@ -119,24 +119,14 @@ export class WidgetChannels {
     externalId: string,
     overrides: Record<string, unknown>,
   ): Promise<ChannelRow> {
-    const existing = await this.context.db
-      .selectFrom('channels')
-      .selectAll()
-      .where('account_id', '=', bot.account_id)
-      .where('type', '=', 'web')
-      .where('provider', '=', 'web')
-      .where('external_id', '=', externalId)
-      .orderBy('id')
-      .executeTakeFirst();
-    if (existing === undefined) {
-      return this.channels.create(bot.account_id, {
-        type: 'web',
-        provider: 'web',
-        name: externalId.startsWith(PREVIEW_CHANNEL_PREFIX) ? `Preview: ${bot.title}` : bot.title,
-        externalId,
-        config: { appearance: { title: bot.title }, ...overrides },
-      });
-    }
+    // Found or created under a lock: visitors arriving at once on a new bot share one.
+    const existing = await this.channels.findOrCreateByProvider(bot.account_id, {
+      type: 'web',
+      provider: 'web',
+      name: externalId.startsWith(PREVIEW_CHANNEL_PREFIX) ? `Preview: ${bot.title}` : bot.title,
+      externalId,
+      config: { appearance: { title: bot.title }, ...overrides },
+    });
     const config: unknown = JSON.parse(existing.config);
     const current = z.record(z.string(), z.unknown()).catch({}).parse(config);
     const stale = Object.entries(overrides).some(([name, value]) => current[name] !== value);
