@@ -1,9 +1,7 @@
 import type { Db } from '../../storage/database.js';
 import type { DialectName } from '../../storage/dialects/dialect.js';
-import {
-  ContactsRepository,
-  isUniqueViolation,
-} from '../../storage/repositories/contacts-repository.js';
+import { ContactsRepository } from '../../storage/repositories/contacts-repository.js';
+import { isUniqueViolation } from '../../storage/unique-violation.js';
 import type { ContactRow } from '../../storage/schema-conversations.js';
 import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
 import { DomainError, isDomainError } from '../errors/domain-error.js';

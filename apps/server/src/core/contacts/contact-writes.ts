@@ -1,8 +1,8 @@
-import {
-  isUniqueViolation,
-  type ContactChanges,
-  type ContactsRepository,
+import type {
+  ContactChanges,
+  ContactsRepository,
 } from '../../storage/repositories/contacts-repository.js';
+import { againIfRaced, unlessTaken } from '../../storage/unique-violation.js';
 import type { ContactRow } from '../../storage/schema-conversations.js';
 import { DomainError } from '../errors/domain-error.js';
 import {
@@ -78,18 +78,8 @@ export async function applyContactChanges(
  * another transaction, and the second run sees that one's row. A second refusal is a
  * real conflict (an external key another contact holds).
  */
-export async function retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-  }
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw externalKeyTaken();
-    throw error;
-  }
+export function retryOnConflict<T>(work: () => Promise<T>): Promise<T> {
+  return unlessTaken(() => againIfRaced(work), externalKeyTaken);
 }
 
 /**

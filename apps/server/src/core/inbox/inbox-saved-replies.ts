@@ -1,5 +1,5 @@
 import type { Db } from '../../storage/database.js';
-import { isUniqueViolation } from '../../storage/repositories/contacts-repository.js';
+import { unlessTaken } from '../../storage/unique-violation.js';
 import { InboxSavedRepliesRepository } from '../../storage/repositories/inbox-saved-replies-repository.js';
 import type { SavedReplyRow } from '../../storage/schema-conversations.js';
 import { inboxError, notFound } from './inbox-errors.js';
@@ -27,14 +27,11 @@ export class InboxSavedReplies {
   }
 
   async update(accountId: number, id: number, changes: SavedReplyInput): Promise<SavedReplyRow> {
-    let updated: SavedReplyRow | undefined;
-    try {
-      // One statement, so the unique constraint alone decides a race for a short code.
-      updated = await new InboxSavedRepliesRepository(this.db, accountId).update(id, changes);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw inboxError('SAVED_REPLY_ALREADY_EXISTS');
-      throw error;
-    }
+    // One statement, so the unique constraint alone decides a race for a short code.
+    const updated = await unlessTaken(
+      () => new InboxSavedRepliesRepository(this.db, accountId).update(id, changes),
+      () => inboxError('SAVED_REPLY_ALREADY_EXISTS'),
+    );
     if (updated === undefined) throw notFound('Saved reply');
     return updated;
   }

@@ -1,3 +1,4 @@
+import { againIfRaced } from '../../storage/unique-violation.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { RolesRepository } from '../../storage/repositories/roles-repository.js';
@@ -21,48 +22,53 @@ export class CustomRolesService {
   constructor(private readonly context: ServiceContext) {}
 
   async create(accountId: number, input: RoleInput): Promise<RoleRow> {
-    return inTransaction(this.context.db, async (unit) => {
-      const roles = new RolesRepository(unit.db, accountId);
-      if ((await roles.findByName(input.name)) !== undefined)
-        throw new DomainError('ROLE_ALREADY_EXISTS');
-      return roles.insert({
-        name: input.name,
-        description: input.description ?? '',
-        masterRoleId: null,
-        builtIn: false,
-        configuration: JSON.stringify(input.configuration),
-      });
-    });
+    // Two creations of one name at once: the second sees the first's role.
+    return againIfRaced(() =>
+      inTransaction(this.context.db, async (unit) => {
+        const roles = new RolesRepository(unit.db, accountId);
+        if ((await roles.findByName(input.name)) !== undefined)
+          throw new DomainError('ROLE_ALREADY_EXISTS');
+        return roles.insert({
+          name: input.name,
+          description: input.description ?? '',
+          masterRoleId: null,
+          builtIn: false,
+          configuration: JSON.stringify(input.configuration),
+        });
+      }),
+    );
   }
 
   async update(accountId: number, roleId: number, input: Partial<RoleInput>): Promise<RoleRow> {
-    return inTransaction(this.context.db, async (unit) => {
-      const roles = new RolesRepository(unit.db, accountId);
-      const role = await this.#editable(roles, roleId);
-      const wasManager = (await teammateManagerRoleIds(roles)).includes(roleId);
-      if (
-        input.name !== undefined &&
-        input.name !== role.name &&
-        (await roles.findByName(input.name)) !== undefined
-      ) {
-        throw new DomainError('ROLE_ALREADY_EXISTS');
-      }
-      await roles.update(roleId, {
-        name: input.name,
-        description: input.description,
-        configuration:
-          input.configuration === undefined ? undefined : JSON.stringify(input.configuration),
-      });
-      // Taking the teammates switch from the role of the last admin would lock the account out.
-      const managers = await teammateManagerRoleIds(roles);
-      const users = new UsersRepository(unit.db, accountId);
-      if (wasManager && (await users.countActiveWithRoles(managers)) === 0) {
-        throw new DomainError('LAST_ADMIN');
-      }
-      const updated = await roles.findById(roleId);
-      if (updated === undefined) throw new DomainError('ROLE_NOT_FOUND');
-      return updated;
-    });
+    return againIfRaced(() =>
+      inTransaction(this.context.db, async (unit) => {
+        const roles = new RolesRepository(unit.db, accountId);
+        const role = await this.#editable(roles, roleId);
+        const wasManager = (await teammateManagerRoleIds(roles)).includes(roleId);
+        if (
+          input.name !== undefined &&
+          input.name !== role.name &&
+          (await roles.findByName(input.name)) !== undefined
+        ) {
+          throw new DomainError('ROLE_ALREADY_EXISTS');
+        }
+        await roles.update(roleId, {
+          name: input.name,
+          description: input.description,
+          configuration:
+            input.configuration === undefined ? undefined : JSON.stringify(input.configuration),
+        });
+        // Taking the teammates switch from the role of the last admin would lock the account out.
+        const managers = await teammateManagerRoleIds(roles);
+        const users = new UsersRepository(unit.db, accountId);
+        if (wasManager && (await users.countActiveWithRoles(managers)) === 0) {
+          throw new DomainError('LAST_ADMIN');
+        }
+        const updated = await roles.findById(roleId);
+        if (updated === undefined) throw new DomainError('ROLE_NOT_FOUND');
+        return updated;
+      }),
+    );
   }
 
   async remove(accountId: number, roleId: number): Promise<void> {

@@ -1,3 +1,4 @@
+import { againIfRaced } from '../../storage/unique-violation.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { TeamsRepository } from '../../storage/repositories/teams-repository.js';
@@ -38,19 +39,22 @@ export class TeamsService {
   }
 
   async create(accountId: number, input: TeamInput): Promise<TeamWithMembers> {
-    const created = await inTransaction(this.context.db, async (unit) => {
-      const teams = new TeamsRepository(unit.db, accountId);
-      if ((await teams.findByName(input.name)) !== undefined)
-        throw new DomainError('TEAM_ALREADY_EXISTS');
-      const team = await teams.insert({
-        name: input.name,
-        description: input.description ?? '',
-        assignment_mode: input.assignmentMode ?? 'team',
-      });
-      const memberIds = await this.#checkedMembers(unit.db, accountId, input.memberIds ?? []);
-      await teams.replaceMembers(team.id, memberIds);
-      return { team, memberIds };
-    });
+    // Two creations of one name at once: the second sees the first's team.
+    const created = await againIfRaced(() =>
+      inTransaction(this.context.db, async (unit) => {
+        const teams = new TeamsRepository(unit.db, accountId);
+        if ((await teams.findByName(input.name)) !== undefined)
+          throw new DomainError('TEAM_ALREADY_EXISTS');
+        const team = await teams.insert({
+          name: input.name,
+          description: input.description ?? '',
+          assignment_mode: input.assignmentMode ?? 'team',
+        });
+        const memberIds = await this.#checkedMembers(unit.db, accountId, input.memberIds ?? []);
+        await teams.replaceMembers(team.id, memberIds);
+        return { team, memberIds };
+      }),
+    );
     await this.context.bus.publish('team.changed', accountId, { teamId: created.team.id });
     return created;
   }
@@ -60,29 +64,31 @@ export class TeamsService {
     teamId: number,
     input: Partial<TeamInput>,
   ): Promise<TeamWithMembers> {
-    await inTransaction(this.context.db, async (unit) => {
-      const teams = new TeamsRepository(unit.db, accountId);
-      const team = await teams.findById(teamId);
-      if (team === undefined) throw new DomainError('TEAM_NOT_FOUND');
-      if (
-        input.name !== undefined &&
-        input.name !== team.name &&
-        (await teams.findByName(input.name)) !== undefined
-      ) {
-        throw new DomainError('TEAM_ALREADY_EXISTS');
-      }
-      await teams.update(teamId, {
-        name: input.name,
-        description: input.description,
-        assignment_mode: input.assignmentMode,
-      });
-      if (input.memberIds !== undefined) {
-        await teams.replaceMembers(
-          teamId,
-          await this.#checkedMembers(unit.db, accountId, input.memberIds),
-        );
-      }
-    });
+    await againIfRaced(() =>
+      inTransaction(this.context.db, async (unit) => {
+        const teams = new TeamsRepository(unit.db, accountId);
+        const team = await teams.findById(teamId);
+        if (team === undefined) throw new DomainError('TEAM_NOT_FOUND');
+        if (
+          input.name !== undefined &&
+          input.name !== team.name &&
+          (await teams.findByName(input.name)) !== undefined
+        ) {
+          throw new DomainError('TEAM_ALREADY_EXISTS');
+        }
+        await teams.update(teamId, {
+          name: input.name,
+          description: input.description,
+          assignment_mode: input.assignmentMode,
+        });
+        if (input.memberIds !== undefined) {
+          await teams.replaceMembers(
+            teamId,
+            await this.#checkedMembers(unit.db, accountId, input.memberIds),
+          );
+        }
+      }),
+    );
     await this.context.bus.publish('team.changed', accountId, { teamId });
     return this.get(accountId, teamId);
   }

@@ -1,3 +1,4 @@
+import { againIfRaced } from '../../storage/unique-violation.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { isGranted, parseStoredConfiguration } from '../roles/role-configuration.js';
@@ -51,54 +52,57 @@ export class UsersService {
     const key = generateSecret('inv_');
     const link = `${config.publicUrl}/create-your-account?invitation_key=${encodeURIComponent(key)}`;
     const sendEmail = invitation.notify && config.smtp.url !== undefined;
-    const user = await inTransaction(this.context.db, async (unit) => {
-      const users = new UsersRepository(unit.db, accountId);
-      const role = await new RolesRepository(unit.db, accountId).findById(invitation.roleId);
-      if (role === undefined) throw new DomainError('ROLE_NOT_FOUND');
-      const existing = await users.findByEmail(email);
-      if (existing !== undefined && existing.status !== 'invited')
-        throw new DomainError('USER_ALREADY_EXISTS');
-      const fields = {
-        first_name: invitation.firstName ?? existing?.first_name ?? null,
-        last_name: invitation.lastName ?? existing?.last_name ?? null,
-        role_id: role.id,
-        invitation_key_hash: sha256Hex(key),
-        invitation_expires_at: Date.now() + INVITATION_TTL_MS,
-      };
-      let row: UserRow;
-      if (existing === undefined) {
-        row = await users.insert({
-          email,
-          firstName: fields.first_name,
-          lastName: fields.last_name,
-          kind: 'human',
-          status: 'invited',
-          roleId: role.id,
-          passwordHash: null,
-          invitationKeyHash: fields.invitation_key_hash,
-          invitationExpiresAt: fields.invitation_expires_at,
-        });
-      } else {
-        await users.update(existing.id, fields);
-        row = { ...existing, ...fields };
-      }
-      if (sendEmail) {
-        await this.context.queue.enqueue(
-          'mail.send',
-          invitationEmail(email, link, config.publicUrl),
-          { accountId, idempotencyKey: `invite:${sha256Hex(key)}` },
-          unit,
+    // Two invitations of one new e-mail at once: the second sees the first's user.
+    const user = await againIfRaced(() =>
+      inTransaction(this.context.db, async (unit) => {
+        const users = new UsersRepository(unit.db, accountId);
+        const role = await new RolesRepository(unit.db, accountId).findById(invitation.roleId);
+        if (role === undefined) throw new DomainError('ROLE_NOT_FOUND');
+        const existing = await users.findByEmail(email);
+        if (existing !== undefined && existing.status !== 'invited')
+          throw new DomainError('USER_ALREADY_EXISTS');
+        const fields = {
+          first_name: invitation.firstName ?? existing?.first_name ?? null,
+          last_name: invitation.lastName ?? existing?.last_name ?? null,
+          role_id: role.id,
+          invitation_key_hash: sha256Hex(key),
+          invitation_expires_at: Date.now() + INVITATION_TTL_MS,
+        };
+        let row: UserRow;
+        if (existing === undefined) {
+          row = await users.insert({
+            email,
+            firstName: fields.first_name,
+            lastName: fields.last_name,
+            kind: 'human',
+            status: 'invited',
+            roleId: role.id,
+            passwordHash: null,
+            invitationKeyHash: fields.invitation_key_hash,
+            invitationExpiresAt: fields.invitation_expires_at,
+          });
+        } else {
+          await users.update(existing.id, fields);
+          row = { ...existing, ...fields };
+        }
+        if (sendEmail) {
+          await this.context.queue.enqueue(
+            'mail.send',
+            invitationEmail(email, link, config.publicUrl),
+            { accountId, idempotencyKey: `invite:${sha256Hex(key)}` },
+            unit,
+          );
+        }
+        this.#publishAfterCommit(unit, () =>
+          this.context.bus.publish('user.invited', accountId, {
+            userId: row.id,
+            email,
+            roleId: role.id,
+          }),
         );
-      }
-      this.#publishAfterCommit(unit, () =>
-        this.context.bus.publish('user.invited', accountId, {
-          userId: row.id,
-          email,
-          roleId: role.id,
-        }),
-      );
-      return row;
-    });
+        return row;
+      }),
+    );
     return { user, invitationLink: link, emailQueued: sendEmail };
   }
 

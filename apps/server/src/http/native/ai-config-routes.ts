@@ -10,7 +10,7 @@ import type { AiFunctionRow, AiPromptRow } from '../../ai/store/ai-config-tables
 import { DomainError } from '../../core/errors/domain-error.js';
 import type { ErrorCode } from '../../core/errors/catalog.js';
 import type { Runtime } from '../../runtime.js';
-import { isUniqueViolation } from '../../storage/repositories/contacts-repository.js';
+import { unlessTaken } from '../../storage/unique-violation.js';
 import { principalOf } from '../plugins/authenticate.js';
 import { errorResponses } from './schemas.js';
 
@@ -67,13 +67,8 @@ const functionOut = (row: AiFunctionRow) => ({
 });
 
 /** A name already taken in the account is a 409, not a 500. */
-async function uniqueName<T>(code: ErrorCode, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError(code);
-    throw error;
-  }
+function uniqueName<T>(code: ErrorCode, work: () => Promise<T>): Promise<T> {
+  return unlessTaken(work, () => new DomainError(code));
 }
 
 /**

@@ -277,9 +277,3 @@ export class ContactsRepository {
 function likePattern(text: string): string {
   return `%${text.replace(/[!%_]/g, (character) => `!${character}`)}%`;
 }
-
-/** A unique constraint refused the write (better-sqlite3 and node-postgres spell it apart). */
-export function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
-  return error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === '23505';
-}

@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
+import { DIALECTS } from '../testing/test-databases.js';
+import { isDomainError } from './errors/domain-error.js';
+import { uniformConfiguration } from './roles/role-configuration.js';
+
+describe.each(DIALECTS)('check-then-write races on %s', (dialect) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+  const codesOf = (results: PromiseSettledResult<unknown>[]) =>
+    results.map((result) =>
+      result.status === 'fulfilled'
+        ? 'created'
+        : isDomainError(result.reason)
+          ? result.reason.code
+          : String(result.reason),
+    );
+
+  it('invites one new e-mail sent several times at once as one user, each call answered', async () => {
+    const { users } = t.runtime.services;
+    const accountId = t.first.account.id;
+    const invitation = { email: 'ada@example.com', roleId: t.first.admin.role_id, notify: false };
+    // Opens the pool's connections first, so that the calls below run side by side.
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        users.invite(accountId, { ...invitation, email: `warm${String(i)}@example.com` }),
+      ),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => users.invite(accountId, invitation)),
+    );
+    expect(codesOf(results)).toEqual(results.map(() => 'created'));
+    const rows = await t.runtime.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'ada@example.com')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('creates a team or a role once when the same name comes several times at once', async () => {
+    const { teams, customRoles } = t.runtime.services;
+    const accountId = t.first.account.id;
+    const team = await Promise.allSettled(
+      Array.from({ length: 4 }, () => teams.create(accountId, { name: 'Sales' })),
+    );
+    expect(codesOf(team).sort()).toEqual([
+      'TEAM_ALREADY_EXISTS',
+      'TEAM_ALREADY_EXISTS',
+      'TEAM_ALREADY_EXISTS',
+      'created',
+    ]);
+    const configuration = uniformConfiguration(true);
+    const role = await Promise.allSettled(
+      Array.from({ length: 4 }, () =>
+        customRoles.create(accountId, { name: 'Helper', configuration }),
+      ),
+    );
+    expect(codesOf(role).sort()).toEqual([
+      'ROLE_ALREADY_EXISTS',
+      'ROLE_ALREADY_EXISTS',
+      'ROLE_ALREADY_EXISTS',
+      'created',
+    ]);
+  });
+});
