@@ -107,8 +107,7 @@ export class ConversationsService {
       let conversation = await this.#current(unit, accountId, contact.id, start.channel.id);
       if (conversation === undefined) {
         await assertConversationAllowance(unit.db, accountId, now);
-        conversation = await openConversation(
-          this.context,
+        conversation = await this.#openOnce(
           unit,
           start.channel,
           contact,
@@ -173,27 +172,20 @@ export class ConversationsService {
       const { contact, created } = await this.#contactOf(unit, delivery.channel, delivery.contact);
       if (contact.blocked === 1) return { outcome: 'blocked' };
       const now = Date.now();
-      let conversation = await new ConversationsRepository(unit.db, accountId).findLatest(
+      const latest = await new ConversationsRepository(unit.db, accountId).findLatest(
         contact.id,
         delivery.channel.id,
         this.context.dialect === 'postgres',
       );
-      if (conversation?.status === 'closed') {
+      let conversation = latest;
+      if (latest?.status === 'closed') {
         const { reopenOnInbound } = await readAccountSettings(unit.db, accountId);
         conversation =
           reopenOnInbound && delivery.startNew !== true
-            ? await setConversationStatus(this.context, unit, conversation, 'open', null)
+            ? await setConversationStatus(this.context, unit, latest, 'open', null)
             : undefined;
       }
-      conversation ??= await openConversation(
-        this.context,
-        unit,
-        delivery.channel,
-        contact,
-        created,
-        now,
-        null,
-      );
+      conversation ??= await this.#openOnce(unit, delivery.channel, contact, created, now, null);
       const { message, duplicate } = await this.messages.addInbound(
         unit,
         conversation,
@@ -309,6 +301,30 @@ export class ConversationsService {
   }
 
   /** The contact's conversation on the channel that is not closed, if any. */
+  /**
+   * Opens a conversation for a contact whose latest one on the channel was closed (or who
+   * had none), unless another writer opened one meanwhile: two messages at once must not
+   * open one each. The first opens it, the others continue it. PostgreSQL waits on a lock
+   * and reads again; SQLite runs one write transaction at a time.
+   */
+  async #openOnce(
+    unit: UnitOfWork,
+    channel: ChannelRow,
+    contact: ContactRow,
+    created: boolean,
+    now: number,
+    assigneeUserId: number | null,
+  ): Promise<ConversationRow> {
+    const conversations = new ConversationsRepository(unit.db, contact.account_id);
+    await conversations.lockOpening(this.context.dialect, contact.id, channel.id);
+    const meanwhile =
+      this.context.dialect === 'postgres'
+        ? await conversations.findLatest(contact.id, channel.id, true)
+        : undefined;
+    if (meanwhile !== undefined && meanwhile.status !== 'closed') return meanwhile;
+    return openConversation(this.context, unit, channel, contact, created, now, assigneeUserId);
+  }
+
   async #current(
     unit: UnitOfWork,
     accountId: number,

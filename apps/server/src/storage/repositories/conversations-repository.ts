@@ -1,5 +1,6 @@
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { Db } from '../database.js';
+import type { DialectName } from '../dialects/dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
 import type { ConversationRow, ConversationsTable } from '../schema-conversations.js';
 
@@ -137,6 +138,17 @@ export class ConversationsRepository {
       contactId,
       channelId,
     });
+  }
+
+  /**
+   * Serialises, until the transaction ends, the writers about to open a conversation for
+   * this contact on this channel, so two messages at once cannot open one each. PostgreSQL
+   * only: SQLite already runs one write transaction at a time.
+   */
+  async lockOpening(dialect: DialectName, contactId: number, channelId: number): Promise<void> {
+    if (dialect !== 'postgres') return;
+    const name = JSON.stringify(['conversations', this.accountId, contactId, channelId]);
+    await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(this.db);
   }
 
   insert(
