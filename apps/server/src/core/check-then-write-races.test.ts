@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { DIALECTS } from '../testing/test-databases.js';
+import { readAccountSettings, writeAccountSettings } from './accounts/account-settings.js';
+import { BotsService } from './bots/bots-service.js';
 import { isDomainError } from './errors/domain-error.js';
 import { uniformConfiguration } from './roles/role-configuration.js';
 
@@ -67,5 +69,30 @@ describe.each(DIALECTS)('check-then-write races on %s', (dialect) => {
       'ROLE_ALREADY_EXISTS',
       'created',
     ]);
+  });
+
+  it('creates no bot past the plan limit when several come at once', async () => {
+    const accountId = t.first.account.id;
+    const db = t.runtime.database.db;
+    const settings = await readAccountSettings(db, accountId);
+    await writeAccountSettings(db, accountId, {
+      ...settings,
+      limits: { ...settings.limits, bots: 2 },
+    });
+    t.runtime.context.caches.changed(accountId, 'account_settings');
+    const bots = new BotsService(t.runtime.context);
+    const ownerUserId = t.first.admin.id;
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) =>
+        bots.create(accountId, { title: `Bot ${String(i)}`, channelTypes: ['WEB'], ownerUserId }),
+      ),
+    );
+    expect(codesOf(results).filter((code) => code === 'created')).toHaveLength(2);
+    const rows = await db
+      .selectFrom('bots')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .execute();
+    expect(rows).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@ import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { randomId } from '../ids.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
+import { lockUntilCommit } from '../../storage/advisory-lock.js';
 import type { Db } from '../../storage/database.js';
 import type { BotRow, FlowVersionRow } from '../../storage/schema-conversations.js';
 import { inTransaction, type UnitOfWork } from '../../storage/transaction.js';
@@ -223,6 +224,8 @@ export class BotsService {
   ): Promise<BotRow> {
     const { limits } = await readAccountSettings(unit.db, accountId);
     if (limits.bots !== null) {
+      // Counted under a lock: creations at once must not all fit in the last free place.
+      await lockUntilCommit(unit.db, this.context.dialect, ['bots-limit', accountId]);
       const row = await unit.db
         .selectFrom('bots')
         .select((eb) => eb.fn.countAll<number>().as('count'))

@@ -106,7 +106,7 @@ export class ConversationsService {
       const now = Date.now();
       let conversation = await this.#current(unit, accountId, contact.id, start.channel.id);
       if (conversation === undefined) {
-        await assertConversationAllowance(unit.db, accountId, now);
+        await assertConversationAllowance(unit.db, this.context.dialect, accountId, now);
         conversation = await this.#openOnce(
           unit,
           start.channel,

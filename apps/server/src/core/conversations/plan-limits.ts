@@ -1,6 +1,8 @@
 import type { ErrorCode } from '../errors/catalog.js';
 import { DomainError } from '../errors/domain-error.js';
+import { lockUntilCommit } from '../../storage/advisory-lock.js';
 import type { Db } from '../../storage/database.js';
+import type { DialectName } from '../../storage/dialects/dialect.js';
 import { readAccountSettings } from '../accounts/account-settings.js';
 
 /**
@@ -31,11 +33,14 @@ export async function assertAgentSeat(
 
 export async function assertConversationAllowance(
   db: Db,
+  dialect: DialectName,
   accountId: number,
   now: number,
 ): Promise<void> {
   const { limits } = await readAccountSettings(db, accountId);
   if (limits.conversationsPerMonth === null) return;
+  // Counted under a lock: starts at once must not all fit in the last free place.
+  await lockUntilCommit(db, dialect, ['conversations-allowance', accountId]);
   const date = new Date(now);
   const monthStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
   const row = await db

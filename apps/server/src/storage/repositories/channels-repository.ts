@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { lockUntilCommit } from '../advisory-lock.js';
 import type { Db } from '../database.js';
 import type { DialectName } from '../dialects/dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
@@ -78,10 +78,8 @@ export class ChannelsRepository {
    * `provider` with `externalId`, so two first uses cannot both miss and create it twice.
    * PostgreSQL only: SQLite already runs one write transaction at a time.
    */
-  async lockProviderKey(dialect: DialectName, provider: string, externalId: string): Promise<void> {
-    if (dialect !== 'postgres') return;
-    const name = JSON.stringify(['channels', this.accountId, provider, externalId]);
-    await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(this.db);
+  lockProviderKey(dialect: DialectName, provider: string, externalId: string): Promise<void> {
+    return lockUntilCommit(this.db, dialect, ['channels', this.accountId, provider, externalId]);
   }
 
   /** The first channel of a type (WotNot's channel types without a `from` number). */

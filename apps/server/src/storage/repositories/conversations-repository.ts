@@ -1,4 +1,5 @@
-import { sql, type Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
+import { lockUntilCommit } from '../advisory-lock.js';
 import type { Db } from '../database.js';
 import type { DialectName } from '../dialects/dialect.js';
 import { PreparedQuery } from '../prepared-query.js';
@@ -145,10 +146,13 @@ export class ConversationsRepository {
    * this contact on this channel, so two messages at once cannot open one each. PostgreSQL
    * only: SQLite already runs one write transaction at a time.
    */
-  async lockOpening(dialect: DialectName, contactId: number, channelId: number): Promise<void> {
-    if (dialect !== 'postgres') return;
-    const name = JSON.stringify(['conversations', this.accountId, contactId, channelId]);
-    await sql`select pg_advisory_xact_lock(hashtext(${name}))`.execute(this.db);
+  lockOpening(dialect: DialectName, contactId: number, channelId: number): Promise<void> {
+    return lockUntilCommit(this.db, dialect, [
+      'conversations',
+      this.accountId,
+      contactId,
+      channelId,
+    ]);
   }
 
   insert(
