@@ -17,7 +17,7 @@ describe.each(DIALECTS)('check-then-write races on %s', (dialect) => {
   const codesOf = (results: PromiseSettledResult<unknown>[]) =>
     results.map((result) =>
       result.status === 'fulfilled'
-        ? 'created'
+        ? 'done'
         : isDomainError(result.reason)
           ? result.reason.code
           : String(result.reason),
@@ -36,7 +36,7 @@ describe.each(DIALECTS)('check-then-write races on %s', (dialect) => {
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, () => users.invite(accountId, invitation)),
     );
-    expect(codesOf(results)).toEqual(results.map(() => 'created'));
+    expect(codesOf(results)).toEqual(results.map(() => 'done'));
     const rows = await t.runtime.database.db
       .selectFrom('users')
       .select('id')
@@ -55,7 +55,7 @@ describe.each(DIALECTS)('check-then-write races on %s', (dialect) => {
       'TEAM_ALREADY_EXISTS',
       'TEAM_ALREADY_EXISTS',
       'TEAM_ALREADY_EXISTS',
-      'created',
+      'done',
     ]);
     const configuration = uniformConfiguration(true);
     const role = await Promise.allSettled(
@@ -67,7 +67,7 @@ describe.each(DIALECTS)('check-then-write races on %s', (dialect) => {
       'ROLE_ALREADY_EXISTS',
       'ROLE_ALREADY_EXISTS',
       'ROLE_ALREADY_EXISTS',
-      'created',
+      'done',
     ]);
   });
 
@@ -87,12 +87,30 @@ describe.each(DIALECTS)('check-then-write races on %s', (dialect) => {
         bots.create(accountId, { title: `Bot ${String(i)}`, channelTypes: ['WEB'], ownerUserId }),
       ),
     );
-    expect(codesOf(results).filter((code) => code === 'created')).toHaveLength(2);
+    expect(codesOf(results).filter((code) => code === 'done')).toHaveLength(2);
     const rows = await db
       .selectFrom('bots')
       .select('id')
       .where('account_id', '=', accountId)
       .execute();
     expect(rows).toHaveLength(2);
+  });
+
+  it('keeps an admin when the last two are demoted at once', async () => {
+    const { users, roles } = t.runtime.services;
+    const accountId = t.first.account.id;
+    const listed = await roles.list(accountId, { limit: 10, offset: 0 });
+    const agentRole = listed.roles.find((entry) => entry.role.name === 'agent')?.role.id ?? 0;
+    const invited = await users.invite(accountId, {
+      email: 'second-admin@example.com',
+      roleId: t.first.admin.role_id,
+      notify: false,
+    });
+    const key = new URL(invited.invitationLink).searchParams.get('invitation_key') ?? '';
+    const second = await users.acceptInvitation(key, 'second admin password');
+    const results = await Promise.allSettled(
+      [t.first.admin.id, second.id].map((userId) => users.updateRole(accountId, userId, agentRole)),
+    );
+    expect(codesOf(results).sort()).toEqual(['LAST_ADMIN', 'done']);
   });
 });

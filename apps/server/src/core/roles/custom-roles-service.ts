@@ -4,7 +4,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { RolesRepository } from '../../storage/repositories/roles-repository.js';
 import type { RoleRow } from '../../storage/schema.js';
 import { inTransaction } from '../../storage/transaction.js';
-import { teammateManagerRoleIds } from '../users/users-service.js';
+import { lockAdminCount, teammateManagerRoleIds } from '../users/users-service.js';
 import { UsersRepository } from '../../storage/repositories/users-repository.js';
 import type { RoleConfiguration } from './role-configuration.js';
 
@@ -59,6 +59,7 @@ export class CustomRolesService {
             input.configuration === undefined ? undefined : JSON.stringify(input.configuration),
         });
         // Taking the teammates switch from the role of the last admin would lock the account out.
+        await lockAdminCount(unit, this.context.dialect, accountId);
         const managers = await teammateManagerRoleIds(roles);
         const users = new UsersRepository(unit.db, accountId);
         if (wasManager && (await users.countActiveWithRoles(managers)) === 0) {

@@ -1,3 +1,5 @@
+import { lockUntilCommit } from '../../storage/advisory-lock.js';
+import type { DialectName } from '../../storage/dialects/dialect.js';
 import { againIfRaced } from '../../storage/unique-violation.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -223,6 +225,7 @@ export class UsersService {
     changed: UserRow,
   ): Promise<void> {
     if (changed.status !== 'active') return;
+    await lockAdminCount(unit, this.context.dialect, accountId);
     const managerRoles = await teammateManagerRoleIds(new RolesRepository(unit.db, accountId));
     if (!managerRoles.includes(changed.role_id)) return;
     const remaining = await new UsersRepository(unit.db, accountId).countActiveWithRoles(
@@ -248,4 +251,16 @@ export async function teammateManagerRoleIds(roles: RolesRepository): Promise<nu
       isGranted(parseStoredConfiguration(role.configuration), 'account_settings.teammates'),
     )
     .map((role) => role.id);
+}
+
+/**
+ * Taken by every change that may leave the account without an admin, before it counts the
+ * admins left: two admins demoted at once would each still count the other.
+ */
+export function lockAdminCount(
+  unit: UnitOfWork,
+  dialect: DialectName,
+  accountId: number,
+): Promise<void> {
+  return lockUntilCommit(unit.db, dialect, ['admins', accountId]);
 }
