@@ -87,6 +87,29 @@ describe('the HTTP app', () => {
     expect(missing.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } });
   });
 
+  it('answers what the router refuses, and unknown routes, in the dialect of the path', async () => {
+    t = await createTestApp('sqlite');
+    const headers = bearer(TEST_ACCOUNT_TOKEN);
+    const long = 'x'.repeat(150);
+    const native = await t.app.inject({ url: `/api/native/users/${long}`, headers });
+    expect(native.statusCode).toBe(400);
+    expect(native.json()).toMatchObject({
+      error: {
+        code: 'BAD_REQUEST',
+        message: 'A path parameter is longer than any id or key can be.',
+      },
+    });
+    const wotnot = await t.app.inject({ url: `/v1/bots/${long}/flow`, headers });
+    expect(wotnot.statusCode).toBe(400);
+    expect(wotnot.json()).toMatchObject({ ok: false, error: 'BAD_REQUEST', status: 400 });
+    const malformed = await t.app.inject({ url: '/api/native/users/%zz', headers });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    const unknown = await t.app.inject({ url: '/v1/nowhere', headers });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ ok: false, error: 'ROUTE_NOT_FOUND', status: 404 });
+  });
+
   it('rate-limits per token: one busy integration does not starve another', async () => {
     t = await createTestApp('sqlite', { PARLEY_RATE_LIMIT_PER_MINUTE: '3' });
     const other = await t.createAccount('Second');

@@ -15,7 +15,7 @@ import { registerInvitationPage } from './invitation-page.js';
 import { registerSchemaRoutes } from './schema-routes.js';
 import { registerNativeRoutes } from './native/index.js';
 import { registerAuthentication } from './plugins/authenticate.js';
-import { registerErrorHandling } from './plugins/error-handling.js';
+import { answerFrameworkError, registerErrorHandling } from './plugins/error-handling.js';
 import { registerRequestMetrics } from './plugins/observability.js';
 import { registerRateLimit } from './plugins/rate-limit.js';
 import { registerWotnotRoutes } from './wotnot/index.js';
@@ -34,6 +34,7 @@ export async function buildApp(runtime: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: baseLogger,
     bodyLimit: config.bodyLimitBytes,
+    frameworkErrors: answerFrameworkError,
     trustProxy: true,
     requestIdHeader: false,
     genReqId: (request) => {

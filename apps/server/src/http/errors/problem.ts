@@ -20,6 +20,15 @@ const FASTIFY_CODES: Readonly<Record<string, DomainError['code']>> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  // The router's own refusals (see answerFrameworkError).
+  FST_ERR_MAX_PARAM_LENGTH: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+};
+
+/** What the router's refusals say: Fastify's own messages repeat the whole path. */
+const FASTIFY_MESSAGES: Readonly<Record<string, string>> = {
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is longer than any id or key can be.',
+  FST_ERR_BAD_URL: 'The URL is not valid (a malformed percent-encoding).',
 };
 
 export function toProblem(error: unknown): Problem {
@@ -45,7 +54,7 @@ export function toProblem(error: unknown): Problem {
     const code = FASTIFY_CODES[error.code];
     if (code !== undefined)
       return {
-        error: new DomainError(code, { message: error.message }),
+        error: new DomainError(code, { message: FASTIFY_MESSAGES[error.code] ?? error.message }),
         issues: [],
         unexpected: false,
       };
