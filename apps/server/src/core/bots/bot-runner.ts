@@ -177,6 +177,54 @@ export class BotRunner {
     await saveSession(unit, row, key, state, now);
   }
 
+  /**
+   * A timer's or a call's turn failed on its last attempt: had nothing else happened, the
+   * session would wait for that wake-up forever, and every message of the contact meanwhile
+   * would leave it waiting (a Delay) or be refused. The session ends as at a handover, the
+   * conversation goes to the agents' inbox, and the log says why. Does nothing when the
+   * session no longer waits for that wake-up.
+   */
+  async giveUp(
+    unit: UnitOfWork,
+    accountId: number,
+    conversationId: number,
+    wake: Exclude<Wake, { kind: 'message' }>,
+    reason: string,
+  ): Promise<boolean> {
+    const { dialect } = this.context;
+    const conversation = await lockConversation(unit, dialect, accountId, conversationId);
+    const row = await lockSession(unit, dialect, accountId, conversationId);
+    if (conversation === undefined || row === undefined) return false;
+    const previous = parseState(row.state);
+    if (!awaits(previous, wake)) return false;
+    const now = this.context.clock.now();
+    const { channel, contact } = await this.#channelAndContact(unit, conversation);
+    const target: EffectTarget = { conversation, channel, contact, timer: null };
+    if (conversation.status !== 'closed') {
+      await this.#effects.apply(unit, target, [{ type: 'handover' }]);
+    }
+    // Whatever it waited for is forgotten with it: a late result finds nothing to resume.
+    const session: Session = { ...previous.session, status: 'ended', endReason: 'handover' };
+    delete session.pending;
+    session.updatedAt = now;
+    const nodeId = session.nodeId ?? '';
+    const state: BotState = {
+      session,
+      timer: null,
+      log: appendLog(previous.log, [
+        { nodeId, type: wake.kind, outcome: `error: ${reason}`.slice(0, 500), at: now },
+      ]),
+    };
+    const key = {
+      accountId,
+      conversationId,
+      botId: row.bot_id,
+      flowVersionId: row.flow_version_id,
+    };
+    await saveSession(unit, row, key, state, now);
+    return true;
+  }
+
   /** The bot, version and session a turn runs on; undefined when the bot must stay out. */
   async #target(
     unit: UnitOfWork,
