@@ -93,7 +93,7 @@ describe.each(REDIS_URLS)('RedisEventBus on %s', (url) => {
     await a.bus.publish('token.revoked', 9, { tokenId: 77 });
     await waitFor(
       () => a.received.length === 1 && b.received.length === 1,
-      3_000,
+      10_000,
       'both buses to receive',
     );
     expect(b.received[0]).toMatchObject({
@@ -108,7 +108,7 @@ describe.each(REDIS_URLS)('RedisEventBus on %s', (url) => {
     await other.bus.publish('token.revoked', 9, { tokenId: 78 });
     await waitFor(
       () => other.received.length > 0,
-      3_000,
+      10_000,
       'the other prefix to receive its own event',
     );
     expect(other.received.map((event) => event.payload.tokenId)).toEqual([78]);

@@ -145,7 +145,7 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
     await sleep(150);
     expect(runs).toEqual([]);
     expect(await queue.depth()).toEqual({ ...IDLE, delayed: 1 });
-    await waitFor(() => runs.length === 1, 3_000, 'the delayed job');
+    await waitFor(() => runs.length === 1, 10_000, 'the delayed job');
     // A few ms of slack for timer granularity; an ignored delay would run ~300 ms early.
     expect(runs[0]?.at).toBeGreaterThanOrEqual(runAt - 5);
   });
@@ -168,7 +168,7 @@ describe.each(BACKENDS)('job queue contract: $name', (backend) => {
       if (index > 0) expect(gap).toBeGreaterThan(gaps[index - 1] ?? 0);
     });
     expect(failures.map((failure) => failure.willRetry)).toEqual([true, true, true, false]);
-    await waitFor(async () => (await queue.depth()).dead === 1, 2_000, 'the job to be dead');
+    await waitFor(async () => (await queue.depth()).dead === 1, 10_000, 'the job to be dead');
     expect(await queue.depth()).toEqual({ ...IDLE, dead: 1 });
     expect(completions).toEqual([]);
   });

@@ -79,7 +79,7 @@ describe('RealtimeConnection', () => {
   it('authenticates by URL token, announces the cursor and goes live', async () => {
     const { socket, connection, registered } = setup([row(1), row(2)]);
     connection.open({ token: 'admin' });
-    await waitFor(() => socket.sent.length === 1, 1_000, 'ready');
+    await waitFor(() => socket.sent.length === 1, 10_000, 'ready');
     expect(JSON.parse(socket.sent[0] ?? '')).toEqual({ type: 'ready', cursor: 2 });
     expect(registered.has(connection)).toBe(true);
     connection.offer(live(3));
@@ -89,18 +89,18 @@ describe('RealtimeConnection', () => {
   it('closes with 4401 on a wrong token, a first message that is not auth, or silence', async () => {
     const wrong = setup([]);
     wrong.connection.open({ token: 'nope' });
-    await waitFor(() => wrong.socket.closedWith !== undefined, 1_000, 'close');
+    await waitFor(() => wrong.socket.closedWith !== undefined, 10_000, 'close');
     expect(wrong.socket.closedWith?.code).toBe(4401);
 
     const chatty = setup([]);
     chatty.connection.open({});
     chatty.connection.receive(JSON.stringify({ type: 'ping' }));
-    await waitFor(() => chatty.socket.closedWith !== undefined, 1_000, 'close');
+    await waitFor(() => chatty.socket.closedWith !== undefined, 10_000, 'close');
     expect(chatty.socket.closedWith?.code).toBe(4401);
 
     const silent = setup([], { authTimeoutMs: 20 });
     silent.connection.open({});
-    await waitFor(() => silent.socket.closedWith !== undefined, 1_000, 'close');
+    await waitFor(() => silent.socket.closedWith !== undefined, 10_000, 'close');
     expect(silent.socket.closedWith).toEqual({ code: 4401, reason: 'authentication timed out' });
   });
 
@@ -116,7 +116,7 @@ describe('RealtimeConnection', () => {
     });
     const { connection } = fixture;
     connection.open({ token: 'admin', since: 2 });
-    await waitFor(() => fixture.socket.eventIds().length >= 5, 1_000, 'the replay');
+    await waitFor(() => fixture.socket.eventIds().length >= 5, 10_000, 'the replay');
     connection.offer(live(8));
     expect(fixture.socket.eventIds()).toEqual([3, 4, 5, 7, 6, 8]);
   });
@@ -126,18 +126,18 @@ describe('RealtimeConnection', () => {
     const { socket, connection } = setup(rows);
     connection.open({});
     connection.receive(JSON.stringify({ type: 'auth', token: 'admin' }));
-    await waitFor(() => socket.sent.length === 1, 1_000, 'ready');
+    await waitFor(() => socket.sent.length === 1, 10_000, 'ready');
     rows.push(row(2), row(3));
     connection.offer(live(2));
     connection.receive(JSON.stringify({ type: 'resume', since: 0 }));
-    await waitFor(() => socket.eventIds().length === 3, 1_000, 'the replay');
+    await waitFor(() => socket.eventIds().length === 3, 10_000, 'the replay');
     expect(socket.eventIds()).toEqual([2, 1, 3]);
   });
 
   it('shows an agent its conversations only, and the hand-over of one it was shown', async () => {
     const { socket, connection } = setup([row(1, 10, 7), row(2, 11, 8)]);
     connection.open({ token: 'agent', since: 0 });
-    await waitFor(() => socket.eventIds().length === 1, 1_000, 'the replay');
+    await waitFor(() => socket.eventIds().length === 1, 10_000, 'the replay');
     connection.offer(live(3, 11, 8));
     connection.offer(live(4, 10, 7));
     const handedOver = liveEvent('conversation.assignee_changed', {
@@ -153,7 +153,7 @@ describe('RealtimeConnection', () => {
   it('closes a socket that reads too slowly with 4408', async () => {
     const { socket, connection } = setup([], { maxBufferedBytes: 100 });
     connection.open({ token: 'admin' });
-    await waitFor(() => socket.sent.length === 1, 1_000, 'ready');
+    await waitFor(() => socket.sent.length === 1, 10_000, 'ready');
     connection.offer(live(1));
     socket.bufferedAmount = 101;
     connection.offer(live(2));
@@ -166,7 +166,7 @@ describe('RealtimeConnection', () => {
       for (const id of [2, 3, 4]) fixture.connection.offer(live(id));
     });
     fixture.connection.open({ token: 'admin', since: 0 });
-    await waitFor(() => fixture.socket.closedWith !== undefined, 1_000, 'close');
+    await waitFor(() => fixture.socket.closedWith !== undefined, 10_000, 'close');
     expect(fixture.socket.closedWith?.code).toBe(4408);
   });
 

@@ -76,7 +76,7 @@ function setup(options: Partial<RealtimeOptions> = {}) {
       connection.onClosed();
     };
     connection.open({ token });
-    await waitFor(() => socket.sent.length > 0, 1_000, 'ready');
+    await waitFor(() => socket.sent.length > 0, 10_000, 'ready');
     return socket;
   }
   const message = (accountId: number, eventId: number, team: number | null = null) =>
@@ -130,7 +130,7 @@ describe('RealtimeHub', () => {
   it('pings every heartbeat and cuts a socket that stopped answering', async () => {
     const { connect } = setup({ heartbeatMs: 20 });
     const silent = await connect('admin1');
-    await waitFor(() => silent.terminated, 1_000, 'the silent socket to be cut');
+    await waitFor(() => silent.terminated, 10_000, 'the silent socket to be cut');
     expect(silent.pings).toBe(1);
   });
 

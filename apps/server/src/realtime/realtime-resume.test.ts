@@ -65,12 +65,12 @@ describe.each(STACKS)('realtime resume ($name)', (stack) => {
       cursor: missed.at(-1),
     });
     for (const socket of [byQuery, byMessage])
-      await waitFor(() => eventIds(socket).length === missed.length, 2_000, 'the replay');
+      await waitFor(() => eventIds(socket).length === missed.length, 10_000, 'the replay');
 
     await f.inbound(channel, '+14155550002', 'four');
     const all = await f.loggedIds(lastSeen);
     for (const socket of [byQuery, byMessage]) {
-      await waitFor(() => eventIds(socket).length === all.length, 2_000, 'the live event');
+      await waitFor(() => eventIds(socket).length === all.length, 10_000, 'the live event');
       expect(eventIds(socket)).toEqual(all);
     }
     // Nothing more arrives: no event was sent twice.

@@ -169,7 +169,7 @@ describe('crawl limits', () => {
     }, 200);
     const first = await generator.next();
     expect(first).toMatchObject({ done: true, value: { stoppedBy: 'aborted', pagesFetched: 0 } });
-    expect(Date.now() - abortedAt).toBeLessThan(200); // not the 5 s the pages would take
+    expect(Date.now() - abortedAt).toBeLessThan(2_000); // not the 5 s the pages would take (slack for a loaded machine)
     const before = await crawlAll({ startUrl: url, signal: AbortSignal.abort() });
     expect(before.summary.stoppedBy).toBe('aborted');
     expect(before.client.urls).toEqual([]);

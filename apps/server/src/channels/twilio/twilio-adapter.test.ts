@@ -238,7 +238,7 @@ describe.each(DIALECTS)('Twilio channel on %s', (dialect) => {
       expect((await h.message(id)).failure_reason).toMatch(reason);
       expect((await h.message(id)).failure_reason).toContain(`Twilio error ${String(code)}`);
     }
-    await waitFor(() => fake.failures.length === 0, 1_000, 'every failure to be used');
+    await waitFor(() => fake.failures.length === 0, 10_000, 'every failure to be used');
     expect(fake.sent).toEqual([]);
   });
 

@@ -53,7 +53,7 @@ describe('the event recorder', () => {
         });
         expect(seen).toEqual([]);
       });
-      await waitFor(() => seen.length === 2, 2_000, 'both events');
+      await waitFor(() => seen.length === 2, 10_000, 'both events');
       expect(seen).toEqual(['status', 'note']);
 
       await expect(
