@@ -86,8 +86,10 @@ describe.each(DIALECTS)('a timer turn that keeps failing on %s', (dialect) => {
       .where('conversation_id', '=', (await conversation()).id)
       .orderBy('id')
       .execute();
-    expect(
-      texts.map((row) => `${row.direction === 'inbound' ? '>' : '<'} ${row.text ?? ''}`),
-    ).toEqual(['> hi', '< Hold on', '> anyone there?']);
+    expect(texts.map((row) => `${row.direction === 'inbound' ? '>' : '<'} ${row.text}`)).toEqual([
+      '> hi',
+      '< Hold on',
+      '> anyone there?',
+    ]);
   });
 });
