@@ -12,6 +12,7 @@ export interface JsonSchema {
   readonly const?: unknown;
   readonly format?: string | undefined;
   readonly minLength?: number | undefined;
+  readonly pattern?: string | undefined;
   readonly minimum?: number | undefined;
   readonly exclusiveMinimum?: number | undefined;
   readonly minItems?: number | undefined;
@@ -29,6 +30,7 @@ export const jsonSchema: z.ZodType<JsonSchema> = z.lazy(() =>
     const: z.unknown().optional(),
     format: z.string().optional(),
     minLength: z.number().optional(),
+    pattern: z.string().optional(),
     minimum: z.number().optional(),
     exclusiveMinimum: z.number().optional(),
     minItems: z.number().optional(),
@@ -76,7 +78,27 @@ export function sampleOf(schema: JsonSchema, name = ''): unknown {
   }
 }
 
+/**
+ * Strings that the patterns and refinements of Parley's schemas ask for (a colour, a hash, a
+ * language code, a channel name): a pattern picks the first it matches; a refinement that
+ * says nothing in the schema is met by the field's name.
+ */
+const PATTERN_CANDIDATES = ['#336699', 'a'.repeat(64), 'EN', 'WEB', 'sample'];
+const BY_NAME: readonly (readonly [RegExp, string])[] = [
+  [/email/i, 'ada@example.com'],
+  [/phone|^from$|^to$/i, '+14155550123'],
+  [/url|webhook/i, SAMPLE_URL],
+  [/colou?r$/i, '#336699'],
+  [/^language$/i, 'EN'],
+  [/^channels?$/i, 'WEB'],
+];
+
 function sampleString(schema: JsonSchema, name: string): string {
+  if (schema.pattern !== undefined) {
+    const pattern = new RegExp(schema.pattern);
+    const fitting = PATTERN_CANDIDATES.find((candidate) => pattern.test(candidate));
+    if (fitting !== undefined) return fitting;
+  }
   switch (schema.format) {
     case 'email':
       return 'ada@example.com';
@@ -89,7 +111,7 @@ function sampleString(schema: JsonSchema, name: string): string {
       return '2026-01-01';
     default:
   }
-  if (/phone|^from$|^to$/i.test(name)) return '+14155550123';
-  if (/url|webhook/i.test(name)) return SAMPLE_URL;
+  const named = BY_NAME.find(([pattern]) => pattern.test(name));
+  if (named !== undefined) return named[1];
   return 'sample'.padEnd(schema.minLength ?? 0, 'x');
 }
