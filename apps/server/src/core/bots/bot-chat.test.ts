@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, type TestApp } from '../../testing/test-app.js';
+import { createTestApp, type TestApp } from '../../testing/test-app.js';
 import { DIALECTS } from '../../testing/test-databases.js';
 import { BotChat } from './bot-chat.js';
 import { flow } from './bot-runner-harness.js';
+import { BotsService } from './bots-service.js';
 
 const askName = flow(
   [
@@ -23,20 +24,14 @@ describe.each(DIALECTS)('BotChat on %s', (dialect) => {
     await t.close();
   });
 
-  /** Deploys `askName` on the API channel through the WotNot routes; its bot_key. */
+  /** A bot answering `askName` on the API channel; its bot_key. */
   const deploy = async (): Promise<string> => {
-    const headers = { ...bearer(t.first.accountToken), 'content-type': 'application/json' };
-    const post = (url: string, payload: unknown) =>
-      t.app.inject({ method: 'POST', url, headers, payload: JSON.stringify(payload) });
-    const { id } = (await post('/v1/bot', { name: 'Bot', channel: 'API' })).json<{ id: number }>();
-    const deployed = await post(`/v1/bots/${id}/deploy`, { flow_diagram: askName });
-    expect(deployed.statusCode).toBe(200);
-    const row = await t.runtime.database.db
-      .selectFrom('bots')
-      .select('bot_key')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow();
-    return row.bot_key;
+    const bots = new BotsService(t.runtime.context);
+    const accountId = t.first.account.id;
+    const ownerUserId = t.first.admin.id;
+    const bot = await bots.create(accountId, { title: 'Bot', channelTypes: ['API'], ownerUserId });
+    await bots.deploy(accountId, bot.id, askName, ownerUserId);
+    return bot.bot_key;
   };
 
   it('gives people who start at the same moment on a new bot one channel between them', async () => {
