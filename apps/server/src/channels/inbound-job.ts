@@ -8,6 +8,7 @@ import type { ChannelRow } from '../storage/schema-conversations.js';
 import { PreparedQuery } from '../storage/prepared-query.js';
 import { inSavepoint, inTransaction, type UnitOfWork } from '../storage/transaction.js';
 import type { ChannelAdapter, InboundEvent, ProviderRequest } from './adapter.js';
+import { drainStarted, scheduleDrain } from './inbox-drain-flag.js';
 import { channelContext, type ChannelAdapters, type SecretsOf } from './registry.js';
 
 declare module '../jobs/job-types.js' {
@@ -104,6 +105,8 @@ export async function enqueueInbound(
     received_at: context.clock.now(),
   });
   if (inserted === undefined) return;
+  // SQLite: a drain job already waiting will apply this one too (inbox-drain-flag.ts).
+  if (context.dialect === 'sqlite' && !(await scheduleDrain(unit.db, channel.id))) return;
   await context.queue.enqueue(
     'channel.inbound',
     { accountId: channel.account_id, channelId: channel.id },
@@ -146,6 +149,8 @@ export function channelInboundJob(
       channelId: z.number().int().positive(),
     }),
     async handle({ accountId, channelId }, job) {
+      // Its own statement, before the inbox is read: a drain that fails cannot leave it set.
+      if (context.dialect === 'sqlite') await drainStarted(context.db, channelId);
       const channel = await context.caches.channel(context.db, accountId, channelId);
       const adapter = channel === undefined ? undefined : deps.adapters.get(channel.provider);
       if (channel === undefined || adapter === undefined) return;

@@ -1,5 +1,12 @@
 import type { Generated } from 'kysely';
 
+/** `channel_inbox_drains` (migration 0012): a drain job scheduled and not yet started. */
+export interface ChannelInboxDrainsTable {
+  channel_id: number;
+  /** 1 from the acknowledgement that enqueued a drain job until that job starts. */
+  scheduled: number;
+}
+
 /** `channel_inbox` (migration 0006): verified provider webhooks, processed in order. */
 export interface ChannelInboxTable {
   id: Generated<number>;

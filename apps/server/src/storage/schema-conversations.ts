@@ -1,6 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 import type { BotSessionsTable } from '../core/bots/bot-session-table.js';
-import type { ChannelInboxTable } from '../channels/inbox-table.js';
+import type { ChannelInboxDrainsTable, ChannelInboxTable } from '../channels/inbox-table.js';
 import type { MediaTable } from '../core/media/media-table.js';
 
 /** Tables of the live-chat core (migration 0002). Conventions as in schema.ts. */
@@ -265,6 +265,7 @@ export interface ConversationSchema {
   flow_versions: FlowVersionsTable;
   bot_sessions: BotSessionsTable;
   channel_inbox: ChannelInboxTable;
+  channel_inbox_drains: ChannelInboxDrainsTable;
   media: MediaTable;
   account_settings: AccountSettingsTable;
   channels: ChannelsTable;

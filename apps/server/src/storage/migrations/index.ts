@@ -10,6 +10,7 @@ import { knowledgeBases } from './0008-knowledge-bases.js';
 import { aiPromptsFunctions } from './0009-ai-prompts-functions.js';
 import { kbSearchScope } from './0010-kb-search-scope.js';
 import { conversationLatestIndex } from './0011-conversation-latest-index.js';
+import { channelInboxDrains } from './0012-channel-inbox-drains.js';
 
 /** Every migration, in the order it runs. Append only: never edit one that has shipped. */
 export const migrations: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   aiPromptsFunctions,
   kbSearchScope,
   conversationLatestIndex,
+  channelInboxDrains,
 ];
