@@ -172,17 +172,16 @@ export class ConversationsService {
       const { contact, created } = await this.#contactOf(unit, delivery.channel, delivery.contact);
       if (contact.blocked === 1) return { outcome: 'blocked' };
       const now = Date.now();
-      const latest = await new ConversationsRepository(unit.db, accountId).findLatest(
+      let conversation = await new ConversationsRepository(unit.db, accountId).findLatest(
         contact.id,
         delivery.channel.id,
         this.context.dialect === 'postgres',
       );
-      let conversation = latest;
-      if (latest?.status === 'closed') {
+      if (conversation?.status === 'closed') {
         const { reopenOnInbound } = await readAccountSettings(unit.db, accountId);
         conversation =
           reopenOnInbound && delivery.startNew !== true
-            ? await setConversationStatus(this.context, unit, latest, 'open', null)
+            ? await setConversationStatus(this.context, unit, conversation, 'open', null)
             : undefined;
       }
       conversation ??= await this.#openOnce(unit, delivery.channel, contact, created, now, null);
@@ -300,7 +299,6 @@ export class ConversationsService {
     return conversation;
   }
 
-  /** The contact's conversation on the channel that is not closed, if any. */
   /**
    * Opens a conversation for a contact whose latest one on the channel was closed (or who
    * had none), unless another writer opened one meanwhile: two messages at once must not
@@ -325,6 +323,7 @@ export class ConversationsService {
     return openConversation(this.context, unit, channel, contact, created, now, assigneeUserId);
   }
 
+  /** The contact's conversation on the channel that is not closed, if any. */
   async #current(
     unit: UnitOfWork,
     accountId: number,
