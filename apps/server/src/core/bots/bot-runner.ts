@@ -200,7 +200,8 @@ export class BotRunner {
     const now = this.context.clock.now();
     const { channel, contact } = await this.#channelAndContact(unit, conversation);
     const target: EffectTarget = { conversation, channel, contact, timer: null };
-    if (conversation.status !== 'closed') {
+    // Only a conversation still the bot's: one an agent took meanwhile stays theirs.
+    if (conversation.status !== 'closed' && conversation.assigned_to_bot === 1) {
       await this.#effects.apply(unit, target, [{ type: 'handover' }]);
     }
     // Whatever it waited for is forgotten with it: a late result finds nothing to resume.
