@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
 import { DIALECTS } from '../testing/test-databases.js';
-import { sampleOf } from '../testing/sweep/sample-from-schema.js';
-import { createRecords, servedRoutes, withRecords } from '../testing/sweep/routes.js';
+import { createRecords, sampleFor, servedRoutes, withRecords } from '../testing/sweep/routes.js';
 
 /**
  * Routes whose path parameter is a public key, not a record id: anyone holding the key may
@@ -52,7 +51,8 @@ describe.each(DIALECTS)("another account's records on every route on %s", (diale
       .sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
     for (const route of byRecord) {
       const url = withRecords(route.path, records);
-      const body = route.body === undefined ? undefined : JSON.stringify(sampleOf(route.body));
+      const sample = sampleFor(route);
+      const body = sample === undefined ? undefined : JSON.stringify(sample);
       const response = await t.app.inject({
         method: route.method,
         url,

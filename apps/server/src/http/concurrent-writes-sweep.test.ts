@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createTestApp, TEST_ACCOUNT_TOKEN, type TestApp } from '../testing/test-app.js';
 import { DIALECTS } from '../testing/test-databases.js';
-import { sampleOf } from '../testing/sweep/sample-from-schema.js';
-import { createRecords, servedRoutes, withRecords, type Route } from '../testing/sweep/routes.js';
+import {
+  createRecords,
+  sampleFor,
+  servedRoutes,
+  withRecords,
+  type Route,
+} from '../testing/sweep/routes.js';
 
 /** How many identical requests go at once. */
 const AT_ONCE = 8;
@@ -26,7 +31,8 @@ describe.each(DIALECTS)('the same write at once on every route on %s', (dialect)
     const routes = await servedRoutes(t);
     const failures: string[] = [];
     const call = async (route: Route, url: string) => {
-      const body = route.body === undefined ? undefined : JSON.stringify(sampleOf(route.body));
+      const sample = sampleFor(route);
+      const body = sample === undefined ? undefined : JSON.stringify(sample);
       const response = await t.app.inject({
         method: route.method,
         url,

@@ -1,5 +1,4 @@
-import { sampleOf } from './sample-from-schema.js';
-import type { Route } from './routes.js';
+import { isRecord, sampleFor, type Route } from './routes.js';
 
 /** What the bad-input sweep sends: hostile parameters, garbage bodies, near misses. */
 
@@ -57,14 +56,10 @@ const HOSTILE_QUERY_VALUES = [
   'x'.repeat(5_000),
 ];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The bodies to send a route: garbage, its own sample, and the sample with one field swapped. */
 export function bodiesFor(route: Route): (string | undefined)[] {
   const bodies = [...GARBAGE_BODIES];
-  const sample = route.body === undefined ? undefined : sampleOf(route.body);
+  const sample = sampleFor(route);
   if (!isRecord(sample)) return bodies;
   bodies.push(JSON.stringify(sample));
   for (const [key, inner] of Object.entries(sample)) {

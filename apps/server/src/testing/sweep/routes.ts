@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bearer, TEST_ACCOUNT_TOKEN, type TestApp } from '../test-app.js';
+import { EMPTY_FLOW } from '../../core/bots/bot-templates.js';
 import { jsonSchema, sampleOf, type JsonSchema } from './sample-from-schema.js';
 
 /**
@@ -61,6 +62,40 @@ export async function servedRoutes(t: TestApp): Promise<Route[]> {
   return [...described, ...hidden];
 }
 
+/**
+ * Where a route's schema has a refinement its JSON Schema does not show ("one of A and B",
+ * "required names among the properties", a flow as a JSON string), the sampled body is
+ * mended by hand so that it reaches the route.
+ */
+const MENDED: Readonly<Record<string, (sample: Record<string, unknown>) => unknown>> = {
+  'post /api/native/ai/functions': mendFunction,
+  'put /api/native/ai/functions/{id}': mendFunction,
+  'post /api/native/conversations/{id}/assign': (sample) => ({ ...sample, team_id: undefined }),
+  'post /api/native/bots': (sample) => ({ ...sample, clone_of: undefined }),
+  'post /v1/bots/{bot}/deploy': (sample) => ({
+    ...sample,
+    flow_diagram: JSON.stringify(EMPTY_FLOW),
+  }),
+  'post /widget/api/sessions': (sample) => ({ ...sample, preview_key: undefined }),
+};
+
+function mendFunction(sample: Record<string, unknown>): unknown {
+  const parameters = { type: 'object', properties: { city: { type: 'string' } } };
+  return { ...sample, parameters, required: undefined };
+}
+
+/** A body the route's schema accepts, as far as the sampler and the mending above go. */
+export function sampleFor(route: Route): unknown {
+  if (route.body === undefined) return undefined;
+  const sample = sampleOf(route.body);
+  const mend = MENDED[`${route.method} ${route.path}`];
+  return mend !== undefined && isRecord(sample) ? mend(sample) : sample;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export function withParams(path: string, value: string): string {
   return path.replace(/\{[^}]+\}/g, encodeURIComponent(value));
 }
@@ -89,7 +124,7 @@ export async function createRecords(
   };
   for (const route of routes) {
     if (route.method !== 'post' || route.path.includes('{') || route.body === undefined) continue;
-    const record = await post(route.path, sampleOf(route.body));
+    const record = await post(route.path, sampleFor(route));
     if (record !== undefined) records.set(route.path, String(record.id));
   }
   const channel = await post('/api/native/channels', {
