@@ -21,7 +21,7 @@ function answer(
   request: FastifyRequest,
   dialect: ErrorDialect,
   problem: Problem,
-) {
+): FastifyReply {
   const response = dialect.toResponse(problem, request.id);
   return reply.status(response.status).send(response.body);
 }
