@@ -1,8 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, type TestApp } from '../testing/test-app.js';
+import { createTestApp, type TestApp } from '../testing/test-app.js';
 import { DIALECTS } from '../testing/test-databases.js';
-import { createRecords, sampleFor, servedRoutes, withRecords } from '../testing/sweep/routes.js';
+import {
+  callWithSample,
+  createRecords,
+  servedRoutes,
+  withRecords,
+} from '../testing/sweep/routes.js';
 
 /**
  * Routes whose path parameter is a public key, not a record id: anyone holding the key may
@@ -51,17 +56,7 @@ describe.each(DIALECTS)("another account's records on every route on %s", (diale
       .sort((a, b) => Number(a.method === 'delete') - Number(b.method === 'delete'));
     for (const route of byRecord) {
       const url = withRecords(route.path, records);
-      const sample = sampleFor(route);
-      const body = sample === undefined ? undefined : JSON.stringify(sample);
-      const response = await t.app.inject({
-        method: route.method,
-        url,
-        headers: {
-          ...bearer(other.accountToken),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { payload: body }),
-      });
+      const response = await callWithSample(t, other.accountToken, route, url);
       if (response.statusCode < 400) {
         answered.push(
           `${route.method.toUpperCase()} ${url} → ${String(response.statusCode)} ${response.body.slice(0, 200)}`,

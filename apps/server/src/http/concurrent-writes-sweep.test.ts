@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApp, TEST_ACCOUNT_TOKEN, type TestApp } from '../testing/test-app.js';
+import { createTestApp, TEST_ACCOUNT_TOKEN, type TestApp } from '../testing/test-app.js';
 import { DIALECTS } from '../testing/test-databases.js';
 import {
   createRecords,
-  sampleFor,
+  callWithSample,
   servedRoutes,
   withRecords,
   type Route,
@@ -31,20 +31,10 @@ describe.each(DIALECTS)('the same write at once on every route on %s', (dialect)
     const routes = await servedRoutes(t);
     const failures: string[] = [];
     const call = async (route: Route, url: string) => {
-      const sample = sampleFor(route);
-      const body = sample === undefined ? undefined : JSON.stringify(sample);
-      const response = await t.app.inject({
-        method: route.method,
-        url,
-        headers: {
-          ...bearer(TEST_ACCOUNT_TOKEN),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { payload: body }),
-      });
+      const response = await callWithSample(t, TEST_ACCOUNT_TOKEN, route, url);
       if (response.statusCode >= 500) {
         failures.push(
-          `${route.method.toUpperCase()} ${url} ${body ?? ''} → ${response.statusCode} ${response.body.slice(0, 300)}`,
+          `${route.method.toUpperCase()} ${url} → ${response.statusCode} ${response.body.slice(0, 300)}`,
         );
       }
     };

@@ -96,6 +96,21 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Calls `route` at `url` as the holder of `token`, with its sampled body (sampleFor). */
+export function callWithSample(t: TestApp, token: string, route: Route, url: string) {
+  const sample = sampleFor(route);
+  const body = sample === undefined ? undefined : JSON.stringify(sample);
+  return t.app.inject({
+    method: route.method,
+    url,
+    headers: {
+      ...bearer(token),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { payload: body }),
+  });
+}
+
 export function withParams(path: string, value: string): string {
   return path.replace(/\{[^}]+\}/g, encodeURIComponent(value));
 }
